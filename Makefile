@@ -1,0 +1,120 @@
+# murafiq: plain Makefile driven by pkg-config.
+#   make            build build/murafiq
+#   make deps       install Debian packages (and playwright-core for the browser test)
+#   make run        build, create ./murafiq.db with demo data if absent, serve on :8080
+#   make check      every test: unit, HTTP integration, i18n, browser; then unit + HTTP under ASan/UBSan
+#   make asan       build build/asan/murafiq with AddressSanitizer and UBSan
+
+CC      ?= cc
+BUILD   ?= build
+PKGS    := sqlite3 libmicrohttpd jansson libsodium icu-uc icu-i18n
+OPT     ?= -O2 -g
+SAN     ?=
+CFLAGS_ALL := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla \
+	-D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(OPT) $(SAN) -Isrc -I$(BUILD)/gen \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
+LDLIBS_ALL := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm $(LDLIBS)
+
+DB      ?= murafiq.db
+LISTEN  ?= 127.0.0.1:8080
+
+MAIN_SRC := src/main.c
+LIB_SRC  := $(filter-out $(MAIN_SRC),$(sort $(wildcard src/*.c src/*/*.c)))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+GEN_SRC  := $(BUILD)/gen/assets.c $(BUILD)/gen/catalogs.c $(BUILD)/gen/migrations.c $(BUILD)/gen/geo.c
+GEN_OBJ  := $(GEN_SRC:$(BUILD)/gen/%.c=$(BUILD)/obj/gen/%.o)
+ASSETS   := $(sort $(wildcard assets/*))
+LANGS    := ar fr en
+MO       := $(LANGS:%=$(BUILD)/gen/%.mo)
+MIGRATIONS := $(sort $(wildcard migrations/*.sql))
+GEO_CSV  := data/geo/regions.csv data/geo/provinces.csv data/geo/communes.csv
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps run check unit http i18n-check browser asan check-asan bench clean format
+
+all: $(BUILD)/murafiq
+
+$(BUILD)/murafiq: $(BUILD)/obj/src/main.o $(LIB_OBJ) $(GEN_OBJ)
+	$(CC) $(SAN) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/obj/%.o: %.c $(wildcard src/*/*.h) | $(BUILD)/gen/catalogs.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Wno-overlength-strings -c -o $@ $<
+
+$(BUILD)/embed: tools/embed.c
+	@mkdir -p $(BUILD)
+	$(CC) -std=c11 -Wall -Wextra -Werror -O1 -o $@ $<
+
+$(BUILD)/gen/assets.c: $(BUILD)/embed $(ASSETS)
+	@mkdir -p $(dir $@)
+	$(BUILD)/embed $@ embedded_assets $(ASSETS)
+
+$(BUILD)/gen/%.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+$(BUILD)/gen/catalogs.c: $(BUILD)/embed $(MO)
+	$(BUILD)/embed $@ embedded_catalogs $(MO)
+
+$(BUILD)/gen/migrations.c: $(BUILD)/embed $(MIGRATIONS)
+	@mkdir -p $(dir $@)
+	$(BUILD)/embed $@ embedded_migrations $(MIGRATIONS)
+
+$(BUILD)/gen/geo.c: $(BUILD)/embed $(GEO_CSV)
+	@mkdir -p $(dir $@)
+	$(BUILD)/embed $@ embedded_geo $(GEO_CSV)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(GEN_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) -lcmocka
+
+deps:
+	sh tools/install-deps.sh
+
+$(DB): | $(BUILD)/murafiq
+	$(BUILD)/murafiq init --db $(DB).new
+	$(BUILD)/murafiq demo --db $(DB).new --scale small --seed 1
+	mv $(DB).new $(DB)
+
+run: $(BUILD)/murafiq $(DB)
+	@sh tools/print-demo-logins.sh $(LISTEN)
+	$(BUILD)/murafiq serve --db $(DB) --listen $(LISTEN)
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+http: $(BUILD)/murafiq
+	MURAFIQ_BIN=$(BUILD)/murafiq node --test tests/http/
+
+i18n-check:
+	sh tools/i18n-check.sh
+
+browser: $(BUILD)/murafiq
+	MURAFIQ_BIN=$(BUILD)/murafiq node tests/browser/run.mjs
+
+asan:
+	$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" all
+
+check-asan:
+	$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" unit http
+
+check: all
+	$(MAKE) unit
+	$(MAKE) i18n-check
+	$(MAKE) http
+	$(MAKE) browser
+	$(MAKE) check-asan
+	@echo "check: all tests passed"
+
+format:
+	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/unit/*.c' 'tools/*.c')
+
+clean:
+	rm -rf build

@@ -1,0 +1,644 @@
+/* http.c: libmicrohttpd glue: request lifecycle, authentication, routing, responses. */
+#include "http.h"
+
+#include <errno.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "arena.h"
+#include "auth.h"
+#include "db.h"
+#include "embed.h"
+#include "log.h"
+#include "text.h"
+
+#define SESSION_COOKIE "mq_session"
+#define PRELOGIN_COOKIE "mq_pre"
+#define LANG_COOKIE "mq_lang"
+
+char asset_version[17];
+
+static const struct server_config *config;
+
+/* One database connection per server thread, opened on first use; all are closed at stop. */
+static _Thread_local struct db *thread_db;
+static pthread_mutex_t db_list_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct db *db_list[256];
+static size_t db_count;
+
+static struct db *
+request_db(void)
+{
+        if (thread_db)
+                return thread_db;
+        struct db *db = db_open(config->db_path, 0);
+        if (db == NULL)
+                return NULL;
+        pthread_mutex_lock(&db_list_lock);
+        if (db_count < sizeof(db_list) / sizeof(db_list[0]))
+                db_list[db_count++] = db;
+        pthread_mutex_unlock(&db_list_lock);
+        thread_db = db;
+        return db;
+}
+
+static double
+now_ms(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* ---- request accessors ---- */
+
+const char *
+req_query(struct request *req, const char *key)
+{
+        return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+const char *
+req_form(struct request *req, const char *key)
+{
+        for (size_t i = 0; i < req->nform; i++)
+                if (strcmp(req->form[i].key, key) == 0)
+                        return req->form[i].value;
+        return NULL;
+}
+
+const char *
+req_header(struct request *req, const char *key)
+{
+        return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, key);
+}
+
+const char *
+req_cookie(struct request *req, const char *key)
+{
+        return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, key);
+}
+
+static const char *const role_names[ROLE_COUNT] = {"admin", "program_manager", "regional_officer",
+                                                   "coach", "viewer"};
+
+const char *
+role_name(enum role role)
+{
+        return (unsigned)role < ROLE_COUNT ? role_names[role] : "?";
+}
+
+int
+role_from_name(const char *name)
+{
+        for (int i = 0; name && i < ROLE_COUNT; i++)
+                if (strcmp(name, role_names[i]) == 0)
+                        return i;
+        return -1;
+}
+
+int
+user_can(const struct user *u, enum perm perm)
+{
+        if (u == NULL)
+                return 0;
+        enum role r = u->role;
+        int manager = r == ROLE_ADMIN || r == ROLE_PROGRAM_MANAGER;
+        switch (perm) {
+        case PERM_NONE:
+        case PERM_COOP_READ:
+                return 1;
+        case PERM_COOP_WRITE:
+        case PERM_PERSON_WRITE:
+        case PERM_NATIONAL_ID:
+        case PERM_EXPORT:
+                return manager || r == ROLE_REGIONAL_OFFICER;
+        case PERM_PERSON_READ:
+                return manager || r == ROLE_REGIONAL_OFFICER || r == ROLE_COACH;
+        case PERM_ORG_WRITE:
+                return manager;
+        }
+        return 0;
+}
+
+/* ---- responses ---- */
+
+void
+reply_redirect(struct request *req, const char *location)
+{
+        req->status = 303;
+        req->location = location;
+}
+
+void
+reply_json(struct request *req, int status, json_t *j)
+{
+        req->status = status;
+        req->content_type = "application/json; charset=utf-8";
+        char *s = json_dumps(j, JSON_COMPACT);
+        if (s) {
+                buf_puts(&req->out, s);
+                free(s);
+        }
+        json_decref(j);
+}
+
+void
+reply_cookie(struct request *req, const char *cookie)
+{
+        if (req->nset_cookie < (int)(sizeof(req->set_cookie) / sizeof(req->set_cookie[0])))
+                req->set_cookie[req->nset_cookie++] = cookie;
+}
+
+/* ---- form bodies ---- */
+
+static enum MHD_Result
+on_form_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+              const char *content_type, const char *transfer_encoding, const char *data,
+              uint64_t off, size_t size)
+{
+        (void)kind, (void)filename, (void)content_type, (void)transfer_encoding;
+        struct request *req = cls;
+        /* A value can arrive in pieces: later pieces extend the last field of that key. */
+        if (off > 0 && req->nform > 0 && strcmp(req->form[req->nform - 1].key, key) == 0) {
+                struct param *p = &req->form[req->nform - 1];
+                size_t old = strlen(p->value);
+                char *v = arena_alloc(req->arena, old + size + 1);
+                memcpy(v, p->value, old);
+                memcpy(v + old, data, size);
+                p->value = v;
+                return MHD_YES;
+        }
+        if (req->nform == req->capform) {
+                size_t cap = req->capform ? req->capform * 2 : 32;
+                if (cap > 4096)
+                        return MHD_NO;
+                struct param *np = arena_alloc(req->arena, cap * sizeof(*np));
+                if (req->nform)
+                        memcpy(np, req->form, req->nform * sizeof(*np));
+                req->form = np;
+                req->capform = cap;
+        }
+        req->form[req->nform].key = arena_strdup(req->arena, key);
+        req->form[req->nform].value = arena_strndup(req->arena, data ? data : "", size);
+        req->nform++;
+        return MHD_YES;
+}
+
+/* ---- authentication, routing ---- */
+
+static int
+match_route(const char *pattern, const char *path, long long *id)
+{
+        while (*pattern && *path) {
+                if (strncmp(pattern, "{id}", 4) == 0) {
+                        long long v = 0;
+                        int digits = 0;
+                        while (*path >= '0' && *path <= '9') {
+                                if (v > 100000000000LL)
+                                        return 0;
+                                v = v * 10 + (*path - '0');
+                                path++, digits++;
+                        }
+                        if (digits == 0 || v <= 0)
+                                return 0;
+                        *id = v;
+                        pattern += 4;
+                        continue;
+                }
+                if (*pattern != *path)
+                        return 0;
+                pattern++, path++;
+        }
+        return *pattern == '\0' && *path == '\0';
+}
+
+static void
+authenticate(struct request *req)
+{
+        const char *authz = req_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
+        if (authz && strncasecmp(authz, "Bearer ", 7) == 0) {
+                req->user = auth_token_user(req->db, req->arena, authz + 7);
+                req->via_token = req->user != NULL;
+                return;
+        }
+        const char *sid = req_cookie(req, SESSION_COOKIE);
+        if (sid && strlen(sid) == 32) {
+                const char *csrf = NULL;
+                req->user = auth_session_user(req->db, req->arena, sid, &csrf);
+                if (req->user) {
+                        req->session = sid;
+                        req->csrf = csrf;
+                }
+        }
+}
+
+static enum MHD_Result
+valid_param(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+        (void)kind;
+        const char **bad = cls;
+        if (!text_valid_utf8(key, strlen(key)) || (value && !text_valid_utf8(value, strlen(value)))) {
+                *bad = key;
+                return MHD_NO;
+        }
+        return MHD_YES;
+}
+
+/* Returns the name of the first parameter that is not valid UTF-8, or NULL. */
+static const char *
+invalid_param(struct request *req)
+{
+        const char *bad = NULL;
+        MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, valid_param, &bad);
+        for (size_t i = 0; bad == NULL && i < req->nform; i++)
+                if (!text_valid_utf8(req->form[i].key, strlen(req->form[i].key)) ||
+                    !text_valid_utf8(req->form[i].value, strlen(req->form[i].value)))
+                        bad = req->form[i].key;
+        return bad;
+}
+
+static void
+choose_language(struct request *req)
+{
+        if (req->user) {
+                req->lang = req->user->lang;
+                return;
+        }
+        int l = lang_from_code(req_cookie(req, LANG_COOKIE));
+        req->lang = l < 0 ? LANG_DEFAULT : (enum lang)l;
+}
+
+/* Anonymous visitors get a pre-login token (cookie + hidden field) so the login and language
+ * forms carry a CSRF token like every other POST. */
+static void
+prelogin_token(struct request *req)
+{
+        const char *pre = req_cookie(req, PRELOGIN_COOKIE);
+        if (pre && strlen(pre) == 32) {
+                req->csrf = pre;
+                return;
+        }
+        req->csrf = auth_random_hex(req->arena, 16);
+        reply_cookie(req, arena_printf(req->arena, PRELOGIN_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict",
+                                       req->csrf));
+}
+
+static int
+csrf_ok(struct request *req)
+{
+        if (req->via_token)
+                return 1;
+        const char *sent = req_form(req, "csrf");
+        if (sent == NULL)
+                sent = req_header(req, "X-CSRF-Token");
+        return auth_equal(sent, req->csrf);
+}
+
+static void
+serve_asset(struct request *req, const char *name)
+{
+        const struct embedded_file *f = embedded_find(embedded_assets, name);
+        if (f == NULL) {
+                reply_error(req, ERR_NOT_FOUND, NULL, NULL, 0);
+                return;
+        }
+        const char *ext = strrchr(name, '.');
+        req->content_type = "application/octet-stream";
+        if (ext && strcmp(ext, ".css") == 0)
+                req->content_type = "text/css; charset=utf-8";
+        else if (ext && strcmp(ext, ".js") == 0)
+                req->content_type = "text/javascript; charset=utf-8";
+        else if (ext && strcmp(ext, ".svg") == 0)
+                req->content_type = "image/svg+xml";
+        req->status = 200;
+        req->cache = "public, max-age=604800, immutable";
+        req->static_body = f->data;
+        req->static_size = f->size;
+}
+
+static void
+dispatch(struct request *req)
+{
+        req->is_api = strncmp(req->path, "/api/", 5) == 0;
+        if (req->body_too_large) {
+                reply_error(req, ERR_TOO_LARGE, NULL, NULL, 0);
+                return;
+        }
+        if (req->method == METHOD_GET && strncmp(req->path, "/assets/", 8) == 0) {
+                serve_asset(req, req->path + 8);
+                return;
+        }
+        const struct route *route = NULL;
+        int path_known = 0;
+        for (const struct route *r = routes; r->pattern; r++) {
+                long long id = 0;
+                if (!match_route(r->pattern, req->path, &id))
+                        continue;
+                path_known = 1;
+                if (r->method == req->method) {
+                        route = r;
+                        req->id = id;
+                        break;
+                }
+        }
+        req->db = request_db();
+        if (req->db == NULL) {
+                reply_error(req, ERR_INTERNAL, NULL, NULL, 0);
+                return;
+        }
+        authenticate(req);
+        choose_language(req);
+        if (route == NULL) {
+                reply_error(req, path_known ? ERR_METHOD : ERR_NOT_FOUND, NULL, NULL, 0);
+                return;
+        }
+        if (route->flags & ROUTE_API)
+                req->is_api = 1;
+        if (req->user == NULL) {
+                if (!(route->flags & ROUTE_PUBLIC)) {
+                        if (req->is_api) {
+                                reply_error(req, ERR_UNAUTHENTICATED, NULL, NULL, 0);
+                        } else {
+                                struct buf loc;
+                                buf_init(&loc, req->arena, 4096);
+                                buf_puts(&loc, "/login?next=");
+                                buf_url_encode(&loc, req->path);
+                                reply_redirect(req, buf_str(&loc));
+                        }
+                        return;
+                }
+                prelogin_token(req);
+        }
+        if (req->user && !user_can(req->user, route->perm)) {
+                reply_error(req, ERR_FORBIDDEN, NULL, NULL, 0);
+                return;
+        }
+        if (req->method != METHOD_GET) {
+                if (!req->is_form && req->body.len > 0) {
+                        json_error_t jerr;
+                        req->json = json_loadb(req->body.data, req->body.len, 0, &jerr);
+                        if (req->json == NULL) {
+                                reply_error(req, ERR_BAD_REQUEST,
+                                            arena_printf(req->arena, "%s: %s",
+                                                         _(req->lang, "The body is not valid JSON"),
+                                                         jerr.text),
+                                            NULL, 0);
+                                return;
+                        }
+                }
+                if (!csrf_ok(req)) {
+                        reply_error(req, ERR_FORBIDDEN,
+                                    _(req->lang, "The form has expired or did not come from this "
+                                                 "site. Reload the page and try again."),
+                                    NULL, 0);
+                        return;
+                }
+        }
+        const char *bad = invalid_param(req);
+        if (bad) {
+                struct field_error fe = {arena_strdup(req->arena, "?"),
+                                         _(req->lang, "This text is not valid UTF-8.")};
+                if (text_valid_utf8(bad, strlen(bad)))
+                        fe.field = bad;
+                reply_error(req, ERR_BAD_REQUEST, _(req->lang, "The request contains text that is not valid UTF-8."), &fe, 1);
+                return;
+        }
+        route->handler(req);
+}
+
+/* ---- libmicrohttpd callbacks ---- */
+
+static void
+add_common_headers(struct MHD_Response *resp, struct request *req)
+{
+        MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+        MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+        MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+        MHD_add_response_header(resp, "Content-Security-Policy",
+                                "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                                "script-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+                                "base-uri 'none'");
+        MHD_add_response_header(resp, "Cache-Control", req->cache ? req->cache : "no-store");
+        if (req->content_type)
+                MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, req->content_type);
+        if (req->location)
+                MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, req->location);
+        for (int i = 0; i < req->nset_cookie; i++)
+                MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, req->set_cookie[i]);
+}
+
+static enum MHD_Result
+send_response(struct request *req)
+{
+        struct MHD_Response *resp;
+        if (req->static_body)
+                resp = MHD_create_response_from_buffer(req->static_size, (void *)req->static_body,
+                                                       MHD_RESPMEM_PERSISTENT);
+        else
+                resp = MHD_create_response_from_buffer(req->out.len, req->out.data,
+                                                       MHD_RESPMEM_MUST_COPY);
+        if (resp == NULL)
+                return MHD_NO;
+        if (req->out.err) { /* the page outgrew its buffer: a bug, never a truncated page */
+                MHD_destroy_response(resp);
+                req->status = 500;
+                resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+                if (resp == NULL)
+                        return MHD_NO;
+        }
+        add_common_headers(resp, req);
+        enum MHD_Result r = MHD_queue_response(req->conn, (unsigned)req->status, resp);
+        MHD_destroy_response(resp);
+        return r;
+}
+
+static enum MHD_Result
+count_content_length(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+        (void)kind, (void)value;
+        int *n = cls;
+        if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+                (*n)++;
+        if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+                (*n) += 100;
+        return MHD_YES;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+           const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
+{
+        (void)cls, (void)version;
+        struct request *req = *con_cls;
+        if (req == NULL) {
+                struct arena *a = arena_new();
+                req = arena_alloc(a, sizeof(*req));
+                req->arena = a;
+                req->conn = conn;
+                req->started_ms = now_ms();
+                req->path = arena_strdup(a, url);
+                req->status = 500; /* only the success path sets 200 */
+                req->content_type = "text/html; charset=utf-8";
+                req->lang = LANG_DEFAULT;
+                buf_init(&req->out, a, 8u << 20);
+                buf_init(&req->body, a, config->max_body);
+                req->method = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0 ? METHOD_GET
+                              : strcmp(method, "POST") == 0                             ? METHOD_POST
+                              : strcmp(method, "PATCH") == 0                            ? METHOD_PATCH
+                                                                                         : METHOD_OTHER;
+                *con_cls = req;
+                int n = 0;
+                MHD_get_connection_values(conn, MHD_HEADER_KIND, count_content_length, &n);
+                if (n > 1) {
+                        /* Two Content-Length headers, or one with chunked encoding: request
+                         * smuggling territory. Refuse and close. */
+                        req->status = 400;
+                        return MHD_NO;
+                }
+                const char *ct = req_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
+                if (req->method != METHOD_GET && ct &&
+                    strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
+                        req->is_form = 1;
+                        req->post_processor = MHD_create_post_processor(conn, 16384, on_form_field, req);
+                }
+                return MHD_YES;
+        }
+        if (*upload_size > 0) {
+                req->body_bytes += *upload_size;
+                if (req->body_bytes > config->max_body)
+                        req->body_too_large = 1;
+                else if (req->post_processor)
+                        MHD_post_process(req->post_processor, upload_data, *upload_size);
+                else
+                        buf_append(&req->body, upload_data, *upload_size);
+                *upload_size = 0;
+                return MHD_YES;
+        }
+        if (req->post_processor) {
+                MHD_destroy_post_processor(req->post_processor);
+                req->post_processor = NULL;
+        }
+        dispatch(req);
+        return send_response(req);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+             enum MHD_RequestTerminationCode toe)
+{
+        (void)cls, (void)conn, (void)toe;
+        struct request *req = *con_cls;
+        if (req == NULL)
+                return;
+        static const char *const mnames[] = {"GET", "POST", "PATCH", "OTHER"};
+        log_info("%s %s %d %.1fms %s", mnames[req->method], req->path, req->status,
+                 now_ms() - req->started_ms, req->user ? req->user->login : "-");
+        json_decref(req->json);
+        arena_free(req->arena);
+        *con_cls = NULL;
+}
+
+static int
+parse_listen(const char *listen, struct sockaddr_in *sa)
+{
+        char host[64];
+        const char *colon = strrchr(listen, ':');
+        if (colon == NULL || (size_t)(colon - listen) >= sizeof(host))
+                return -1;
+        memcpy(host, listen, (size_t)(colon - listen));
+        host[colon - listen] = '\0';
+        char *end;
+        errno = 0;
+        long port = strtol(colon + 1, &end, 10);
+        if (errno || *end || port < 1 || port > 65535)
+                return -1;
+        memset(sa, 0, sizeof(*sa));
+        sa->sin_family = AF_INET;
+        sa->sin_port = htons((uint16_t)port);
+        return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -1;
+}
+
+static void
+compute_asset_version(void)
+{
+        crypto_generichash_state st;
+        unsigned char h[8];
+        crypto_generichash_init(&st, NULL, 0, sizeof(h));
+        for (const struct embedded_file *f = embedded_assets; f->name; f++)
+                crypto_generichash_update(&st, f->data, f->size);
+        crypto_generichash_final(&st, h, sizeof(h));
+        sodium_bin2hex(asset_version, sizeof(asset_version), h, sizeof(h));
+}
+
+int
+http_serve(const struct server_config *cfg)
+{
+        config = cfg;
+        struct sockaddr_in sa;
+        if (parse_listen(cfg->listen, &sa) != 0) {
+                log_error("--listen must be IPv4:PORT, e.g. 127.0.0.1:8080 (got %s)", cfg->listen);
+                return -1;
+        }
+        compute_asset_version();
+        /* Block the stop signals in every thread; the main thread waits for them below. */
+        sigset_t stop;
+        sigemptyset(&stop);
+        sigaddset(&stop, SIGINT);
+        sigaddset(&stop, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &stop, NULL);
+        signal(SIGPIPE, SIG_IGN);
+
+        struct MHD_Daemon *d = MHD_start_daemon(
+                MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
+                ntohs(sa.sin_port), NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &sa,
+                MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, MHD_OPTION_CONNECTION_TIMEOUT,
+                (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)2048,
+                MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)1024,
+                MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+                (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+        if (d == NULL) {
+                log_error("cannot listen on %s: %s", cfg->listen, strerror(errno));
+                return -1;
+        }
+        log_info("murafiq serving http://%s/ with %u threads", cfg->listen, cfg->threads);
+        int sig = 0;
+        sigwait(&stop, &sig);
+        log_info("stopping on signal %d", sig);
+        MHD_stop_daemon(d);
+        for (size_t i = 0; i < db_count; i++)
+                db_close(db_list[i]);
+        db_count = 0;
+        return 0;
+}
+
+struct query_each_ctx {
+        void (*fn)(void *ctx, const char *key, const char *value);
+        void *ctx;
+};
+
+static enum MHD_Result
+query_each_cb(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+        (void)kind;
+        struct query_each_ctx *q = cls;
+        q->fn(q->ctx, key, value ? value : "");
+        return MHD_YES;
+}
+
+void
+req_query_each(struct request *req, void (*fn)(void *ctx, const char *key, const char *value),
+               void *ctx)
+{
+        struct query_each_ctx q = {fn, ctx};
+        MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, query_each_cb, &q);
+}

@@ -1,0 +1,554 @@
+/* main.c: the murafiq command line: a table of commands, each with its own options. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <sodium.h>
+
+#include "core/arena.h"
+#include "core/auth.h"
+#include "core/buf.h"
+#include "core/db.h"
+#include "core/http.h"
+#include "core/i18n.h"
+#include "core/log.h"
+#include "demo/demo.h"
+#include "registry/coop_csv.h"
+#include "registry/coop_store.h"
+#include "registry/geo.h"
+#include "web/layout.h"
+
+#define EXIT_USAGE 2
+
+/* The demo accounts `demo` creates; make run prints them. */
+#define DEMO_PASSWORD "murafiq-demo-2026"
+static const struct {
+        const char *login, *role, *region;
+} demo_users[] = {
+        {"admin", "admin", NULL},
+        {"manager", "program_manager", NULL},
+        {"officer03", "regional_officer", "03"},
+        {"officer06", "regional_officer", "06"},
+        {"coach", "coach", NULL},
+        {"viewer", "viewer", NULL},
+};
+
+static int
+usage_error(const char *cmd, const char *msg)
+{
+        fprintf(stderr, "murafiq %s: %s (see murafiq %s --help)\n", cmd, msg, cmd);
+        return EXIT_USAGE;
+}
+
+static int
+fail(const char *cmd, const char *msg)
+{
+        fprintf(stderr, "murafiq %s: %s\n", cmd, msg);
+        return EXIT_FAILURE;
+}
+
+/* Opens an existing, initialised database. */
+static struct db *
+open_existing(const char *cmd, const char *path)
+{
+        if (path == NULL) {
+                usage_error(cmd, "--db PATH is required");
+                return NULL;
+        }
+        if (access(path, R_OK | W_OK) != 0) {
+                fprintf(stderr, "murafiq %s: cannot open %s: %s (create it with murafiq init)\n", cmd,
+                        path, strerror(errno));
+                return NULL;
+        }
+        return db_open(path, 0);
+}
+
+/* ---- init ---- */
+
+static const char init_help[] =
+        "usage: murafiq init --db PATH\n"
+        "Creates an empty murafiq database at PATH with the reference geography\n"
+        "(12 regions, 75 provinces and prefectures, 1,503 communes; HCP, CC BY 4.0).\n";
+
+static int
+cmd_init(int argc, char **argv)
+{
+        static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                             {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        const char *path = NULL;
+        int c;
+        while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+                if (c == 'd')
+                        path = optarg;
+                else if (c == 'h')
+                        return fputs(init_help, stdout), 0;
+                else
+                        return usage_error("init", "unknown option");
+        }
+        if (path == NULL || optind != argc)
+                return usage_error("init", "--db PATH is required, and nothing else");
+        if (access(path, F_OK) == 0)
+                return fail("init", "the database file exists already; init creates a new one");
+        struct db *db = db_open(path, 1);
+        if (db == NULL)
+                return fail("init", "cannot create the database");
+        int rc = geo_load(db);
+        db_close(db);
+        if (rc != 0) {
+                unlink(path);
+                return fail("init", "loading the reference geography failed");
+        }
+        printf("created %s (schema version %d)\n", path, 1);
+        return 0;
+}
+
+/* ---- demo ---- */
+
+static const char demo_help[] =
+        "usage: murafiq demo --db PATH [--scale small|national] [--seed N]\n"
+        "Fills an initialised database with generated demonstration data: about 2,000\n"
+        "cooperatives (small) or 65,000 cooperatives and 790,000 members (national),\n"
+        "the same for the same seed; and the demo accounts, whose password is printed.\n";
+
+static int
+cmd_demo(int argc, char **argv)
+{
+        static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                             {"scale", required_argument, 0, 's'},
+                                             {"seed", required_argument, 0, 'r'},
+                                             {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        const char *path = NULL, *scale = "small";
+        unsigned long seed = 1;
+        int c;
+        while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+                if (c == 'd')
+                        path = optarg;
+                else if (c == 's')
+                        scale = optarg;
+                else if (c == 'r') {
+                        char *end;
+                        errno = 0;
+                        seed = strtoul(optarg, &end, 10);
+                        if (errno || *end || optarg[0] == '-' || optarg[0] == '\0')
+                                return usage_error("demo", "--seed takes a non-negative number");
+                } else if (c == 'h')
+                        return fputs(demo_help, stdout), 0;
+                else
+                        return usage_error("demo", "unknown option");
+        }
+        if (optind != argc)
+                return usage_error("demo", "unexpected argument");
+        if (strcmp(scale, "small") != 0 && strcmp(scale, "national") != 0)
+                return usage_error("demo", "--scale is small or national");
+        struct db *db = open_existing("demo", path);
+        if (db == NULL)
+                return EXIT_FAILURE;
+        const struct geo *g = geo_cache_load(db);
+        int rc = EXIT_FAILURE;
+        if (g == NULL || g->n_regions == 0) {
+                fail("demo", "the database has no geography: create it with murafiq init");
+                goto done;
+        }
+        if (demo_generate(db, g, strcmp(scale, "national") == 0, seed,
+                          isatty(STDERR_FILENO) ? stderr : NULL) != 0) {
+                fail("demo", "generating the demo data failed");
+                goto done;
+        }
+        for (size_t i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++) {
+                const char *regions[2] = {demo_users[i].region, NULL};
+                const char *why = NULL;
+                if (auth_user_create(db, demo_users[i].login, demo_users[i].role,
+                                     demo_users[i].region ? regions : NULL, DEMO_PASSWORD, &why) < 0 &&
+                    strcmp(why, "this login exists already") != 0) {
+                        fprintf(stderr, "murafiq demo: user %s: %s\n", demo_users[i].login, why);
+                        goto done;
+                }
+        }
+        rc = 0;
+done:
+        geo_cache_free(g);
+        db_close(db);
+        return rc;
+}
+
+/* ---- serve ---- */
+
+static const char serve_help[] =
+        "usage: murafiq serve --db PATH [--listen 127.0.0.1:8080] [--threads N]\n"
+        "Serves the web interface and the JSON API until SIGINT or SIGTERM.\n"
+        "Put it behind a TLS reverse proxy to serve beyond this machine.\n";
+
+static int
+cmd_serve(int argc, char **argv)
+{
+        static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                             {"listen", required_argument, 0, 'l'},
+                                             {"threads", required_argument, 0, 't'},
+                                             {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        struct server_config cfg = {.listen = "127.0.0.1:8080", .threads = 4, .max_body = 1u << 20};
+        int c;
+        while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+                if (c == 'd')
+                        cfg.db_path = optarg;
+                else if (c == 'l')
+                        cfg.listen = optarg;
+                else if (c == 't') {
+                        char *end;
+                        long n = strtol(optarg, &end, 10);
+                        if (*end || n < 1 || n > 256)
+                                return usage_error("serve", "--threads is a number from 1 to 256");
+                        cfg.threads = (unsigned)n;
+                } else if (c == 'h')
+                        return fputs(serve_help, stdout), 0;
+                else
+                        return usage_error("serve", "unknown option");
+        }
+        if (optind != argc)
+                return usage_error("serve", "unexpected argument");
+        struct db *db = open_existing("serve", cfg.db_path);
+        if (db == NULL)
+                return EXIT_FAILURE;
+        web_geo = geo_cache_load(db);
+        db_close(db);
+        if (web_geo == NULL || web_geo->n_regions == 0)
+                return fail("serve", "the database has no geography: create it with murafiq init");
+        int rc = http_serve(&cfg);
+        geo_cache_free(web_geo);
+        return rc == 0 ? 0 : EXIT_FAILURE;
+}
+
+/* ---- user add, token create ---- */
+
+static const char user_help[] =
+        "usage: murafiq user add --db PATH --login L --role ROLE [--region CODE]... --password-stdin\n"
+        "Creates an account. ROLE is admin, program_manager, regional_officer, coach or viewer;\n"
+        "a regional officer needs one --region per region (HCP codes 01 to 12). The password\n"
+        "(12 to 128 characters) is read from the first line of standard input.\n";
+
+static int
+cmd_user(int argc, char **argv)
+{
+        if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+                return fputs(user_help, argc < 2 ? stderr : stdout), argc < 2 ? EXIT_USAGE : 0;
+        if (strcmp(argv[1], "add") != 0)
+                return usage_error("user", "the only subcommand is add");
+        static const struct option opts[] = {
+                {"db", required_argument, 0, 'd'},    {"login", required_argument, 0, 'l'},
+                {"role", required_argument, 0, 'r'},  {"region", required_argument, 0, 'g'},
+                {"password-stdin", no_argument, 0, 'p'}, {"help", no_argument, 0, 'h'},
+                {0, 0, 0, 0}};
+        const char *path = NULL, *login = NULL, *role = NULL;
+        const char *regions[13] = {0};
+        int nregions = 0, from_stdin = 0, c;
+        optind = 2;
+        while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+                switch (c) {
+                case 'd': path = optarg; break;
+                case 'l': login = optarg; break;
+                case 'r': role = optarg; break;
+                case 'g':
+                        if (nregions == 12)
+                                return usage_error("user", "at most 12 regions");
+                        regions[nregions++] = optarg;
+                        break;
+                case 'p': from_stdin = 1; break;
+                case 'h': return fputs(user_help, stdout), 0;
+                default: return usage_error("user", "unknown option");
+                }
+        }
+        if (!path || !login || !role || !from_stdin || optind != argc)
+                return usage_error("user", "--db, --login, --role and --password-stdin are required");
+        size_t llen = strlen(login);
+        if (llen < 2 || llen > 64 || strspn(login, "abcdefghijklmnopqrstuvwxyz0123456789._-") != llen)
+                return usage_error("user", "the login has 2 to 64 characters among a-z 0-9 . _ -");
+        char pw[256];
+        if (fgets(pw, sizeof(pw), stdin) == NULL)
+                return fail("user", "no password on standard input");
+        pw[strcspn(pw, "\r\n")] = '\0';
+        struct db *db = open_existing("user", path);
+        if (db == NULL)
+                return EXIT_FAILURE;
+        const char *why = NULL;
+        long long id = auth_user_create(db, login, role, nregions ? regions : NULL, pw, &why);
+        sodium_memzero(pw, sizeof(pw));
+        db_close(db);
+        if (id < 0)
+                return fail("user", why);
+        printf("created user %s (%s)\n", login, role);
+        return 0;
+}
+
+static const char token_help[] =
+        "usage: murafiq token create --db PATH --login L\n"
+        "Prints a new API token for the user (send it as Authorization: Bearer TOKEN).\n"
+        "Only its hash is stored: keep it safe, it is shown once.\n";
+
+static int
+cmd_token(int argc, char **argv)
+{
+        if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+                return fputs(token_help, argc < 2 ? stderr : stdout), argc < 2 ? EXIT_USAGE : 0;
+        if (strcmp(argv[1], "create") != 0)
+                return usage_error("token", "the only subcommand is create");
+        static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                             {"login", required_argument, 0, 'l'},
+                                             {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        const char *path = NULL, *login = NULL;
+        int c;
+        optind = 2;
+        while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+                if (c == 'd')
+                        path = optarg;
+                else if (c == 'l')
+                        login = optarg;
+                else if (c == 'h')
+                        return fputs(token_help, stdout), 0;
+                else
+                        return usage_error("token", "unknown option");
+        }
+        if (!path || !login || optind != argc)
+                return usage_error("token", "--db and --login are required");
+        struct db *db = open_existing("token", path);
+        if (db == NULL)
+                return EXIT_FAILURE;
+        struct arena *a = arena_new();
+        char *token = auth_token_create(db, a, login);
+        int rc = 0;
+        if (token)
+                printf("%s\n", token);
+        else
+                rc = fail("token", "no active user has this login");
+        arena_free(a);
+        db_close(db);
+        return rc;
+}
+
+/* ---- import, export ---- */
+
+static const char import_help[] =
+        "usage: murafiq import cooperatives --db PATH [--all-or-nothing] [--lang ar|fr|en] FILE.csv\n"
+        "Imports cooperatives from a UTF-8 CSV file whose header names the API fields\n"
+        "(register_number,name_ar,name_fr,legal_date,sector,region_code,province_code,\n"
+        "members_total,... see docs/API.md). Every rejected row is reported on standard\n"
+        "output with its line number and reason; valid rows are kept unless --all-or-nothing.\n"
+        "Exit code 1 when any row was rejected.\n";
+
+static int
+cmd_import(int argc, char **argv)
+{
+        if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+                return fputs(import_help, argc < 2 ? stderr : stdout), argc < 2 ? EXIT_USAGE : 0;
+        if (strcmp(argv[1], "cooperatives") != 0)
+                return usage_error("import", "only cooperatives can be imported");
+        static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                             {"all-or-nothing", no_argument, 0, 'a'},
+                                             {"lang", required_argument, 0, 'L'},
+                                             {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        const char *path = NULL;
+        int all = 0, c, lang = LANG_EN;
+        optind = 2;
+        while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+                if (c == 'd')
+                        path = optarg;
+                else if (c == 'a')
+                        all = 1;
+                else if (c == 'L') {
+                        if ((lang = lang_from_code(optarg)) < 0)
+                                return usage_error("import", "--lang is ar, fr or en");
+                } else if (c == 'h')
+                        return fputs(import_help, stdout), 0;
+                else
+                        return usage_error("import", "unknown option");
+        }
+        if (!path || optind != argc - 1)
+                return usage_error("import", "--db PATH and one FILE.csv are required");
+        FILE *in = fopen(argv[optind], "r");
+        if (in == NULL) {
+                fprintf(stderr, "murafiq import: cannot open %s: %s\n", argv[optind], strerror(errno));
+                return EXIT_FAILURE;
+        }
+        struct db *db = open_existing("import", path);
+        if (db == NULL) {
+                fclose(in);
+                return EXIT_FAILURE;
+        }
+        const struct geo *g = geo_cache_load(db);
+        struct import_result res;
+        int rc = g ? coop_csv_import(db, g, in, all, (enum lang)lang, stdout,
+                                     isatty(STDERR_FILENO) ? stderr : NULL, &res)
+                   : -1;
+        fclose(in);
+        geo_cache_free(g);
+        db_close(db);
+        if (rc != 0)
+                return fail("import", "the file could not be imported; nothing was saved");
+        fprintf(stderr, "%ld rows read, %ld imported, %ld rejected%s\n", res.rows, res.inserted,
+                res.rejected, all && res.rejected ? " (--all-or-nothing: nothing was saved)" : "");
+        return res.rejected ? EXIT_FAILURE : 0;
+}
+
+static const char export_help[] =
+        "usage: murafiq export cooperatives --db PATH [--format csv] [--output FILE]\n"
+        "Writes every cooperative as CSV (the import format) to standard output or FILE.\n";
+
+static int
+write_row(void *ctx, const struct coop *c)
+{
+        struct buf *b = ctx;
+        coop_csv_row(b, c);
+        return 0;
+}
+
+static int
+cmd_export(int argc, char **argv)
+{
+        if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+                return fputs(export_help, argc < 2 ? stderr : stdout), argc < 2 ? EXIT_USAGE : 0;
+        if (strcmp(argv[1], "cooperatives") != 0)
+                return usage_error("export", "only cooperatives can be exported");
+        static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                             {"format", required_argument, 0, 'f'},
+                                             {"output", required_argument, 0, 'o'},
+                                             {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        const char *path = NULL, *out_path = NULL;
+        int c;
+        optind = 2;
+        while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+                if (c == 'd')
+                        path = optarg;
+                else if (c == 'f') {
+                        if (strcmp(optarg, "csv") != 0)
+                                return usage_error("export", "the only format is csv");
+                } else if (c == 'o')
+                        out_path = optarg;
+                else if (c == 'h')
+                        return fputs(export_help, stdout), 0;
+                else
+                        return usage_error("export", "unknown option");
+        }
+        if (!path || optind != argc)
+                return usage_error("export", "--db PATH is required");
+        struct db *db = open_existing("export", path);
+        if (db == NULL)
+                return EXIT_FAILURE;
+        FILE *out = out_path ? fopen(out_path, "w") : stdout;
+        if (out == NULL) {
+                db_close(db);
+                return fail("export", "cannot create the output file");
+        }
+        struct arena *a = arena_new(), *scratch = arena_new();
+        struct buf b;
+        buf_init(&b, a, 1u << 30);
+        coop_csv_header(&b);
+        struct scope all = {0, 1};
+        struct coop_filter f = {0};
+        int rc = coop_store_each(db, &all, &f, scratch, write_row, &b);
+        int werr = fwrite(b.data, 1, b.len, out) != b.len;
+        if (out != stdout)
+                werr |= fclose(out) != 0;
+        else
+                werr |= fflush(out) != 0;
+        arena_free(scratch);
+        arena_free(a);
+        db_close(db);
+        if (rc != STORE_OK || b.err || werr)
+                return fail("export", "the export failed");
+        return 0;
+}
+
+/* ---- backup ---- */
+
+static const char backup_help[] =
+        "usage: murafiq backup --db PATH DEST\n"
+        "Writes a consistent copy of the database to DEST (a new file), even while the\n"
+        "server is running (SQLite online backup).\n";
+
+static int
+cmd_backup(int argc, char **argv)
+{
+        static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                             {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        const char *path = NULL;
+        int c;
+        while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+                if (c == 'd')
+                        path = optarg;
+                else if (c == 'h')
+                        return fputs(backup_help, stdout), 0;
+                else
+                        return usage_error("backup", "unknown option");
+        }
+        if (!path || optind != argc - 1)
+                return usage_error("backup", "--db PATH and DEST are required");
+        const char *dest = argv[optind];
+        if (access(dest, F_OK) == 0)
+                return fail("backup", "DEST exists already; choose a new file name");
+        struct db *db = open_existing("backup", path);
+        if (db == NULL)
+                return EXIT_FAILURE;
+        int rc = db_backup(db, dest);
+        db_close(db);
+        if (rc != 0) {
+                unlink(dest);
+                return fail("backup", "the backup failed");
+        }
+        printf("backup written to %s\n", dest);
+        return 0;
+}
+
+/* ---- dispatch ---- */
+
+static int cmd_help(int argc, char **argv);
+
+static const struct command {
+        const char *name;
+        int (*run)(int argc, char **argv);
+        const char *summary;
+} commands[] = {
+        {"init", cmd_init, "create an empty database with the reference geography"},
+        {"demo", cmd_demo, "fill a database with generated demo data and demo accounts"},
+        {"serve", cmd_serve, "serve the web interface and the JSON API"},
+        {"user", cmd_user, "user add: create an account"},
+        {"token", cmd_token, "token create: print an API token for a user"},
+        {"import", cmd_import, "import cooperatives from CSV"},
+        {"export", cmd_export, "export cooperatives as CSV"},
+        {"backup", cmd_backup, "copy the database consistently while it is in use"},
+        {"help", cmd_help, "this list"},
+};
+
+static int
+cmd_help(int argc, char **argv)
+{
+        (void)argc, (void)argv;
+        puts("usage: murafiq COMMAND [OPTIONS]   (murafiq COMMAND --help for its options)\n");
+        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+                printf("  %-8s %s\n", commands[i].name, commands[i].summary);
+        return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+        if (argc < 2) {
+                cmd_help(0, NULL);
+                return EXIT_USAGE;
+        }
+        if (auth_init() != 0 || i18n_init() != 0) {
+                fputs("murafiq: cannot initialise the cryptography or the message catalogs\n", stderr);
+                return EXIT_FAILURE;
+        }
+        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+                if (strcmp(argv[1], commands[i].name) == 0) {
+                        optind = 1;
+                        return commands[i].run(argc - 1, argv + 1);
+                }
+        }
+        if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+                return cmd_help(0, NULL);
+        fprintf(stderr, "murafiq: unknown command \"%s\" (see murafiq help)\n", argv[1]);
+        return EXIT_USAGE;
+}

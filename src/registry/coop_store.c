@@ -1,0 +1,393 @@
+/* coop_store.c: SQL for cooperatives. Every query carries the caller's region scope. */
+#include "registry/coop_store.h"
+
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/db.h"
+#include "core/http.h"
+#include "core/log.h"
+#include "core/text.h"
+
+void
+store_bind_scope(sqlite3_stmt *st, const struct scope *s)
+{
+        db_bind_int(st, ":scope_all", s->all);
+        db_bind_int(st, ":scope_user", s->user_id);
+}
+
+#define COOP_COLUMNS                                                                               \
+        "id, register_number, name_ar, name_fr, legal_date, COALESCE(activity_start_date, ''),"   \
+        " sector, activity, region_code, province_code, COALESCE(commune_code, ''), address,"     \
+        " phone, email, members_total, members_women, members_youth, is_soulalyate,"             \
+        " is_women_only, status, notes, version, created_at, updated_at"
+
+static void
+read_coop(sqlite3_stmt *st, struct arena *a, struct coop *c)
+{
+        int i = 0;
+        c->id = db_col_int(st, i++);
+        c->register_number = db_col_text(a, st, i++);
+        c->name_ar = db_col_text(a, st, i++);
+        c->name_fr = db_col_text(a, st, i++);
+        c->legal_date = db_col_text(a, st, i++);
+        c->activity_start_date = db_col_text(a, st, i++);
+        c->sector = db_col_text(a, st, i++);
+        c->activity = db_col_text(a, st, i++);
+        c->region_code = db_col_text(a, st, i++);
+        c->province_code = db_col_text(a, st, i++);
+        c->commune_code = db_col_text(a, st, i++);
+        c->address = db_col_text(a, st, i++);
+        c->phone = db_col_text(a, st, i++);
+        c->email = db_col_text(a, st, i++);
+        c->members_total = db_col_int(st, i++);
+        c->members_women = db_col_int(st, i++);
+        c->members_youth = db_col_int(st, i++);
+        c->is_soulalyate = (int)db_col_int(st, i++);
+        c->is_women_only = (int)db_col_int(st, i++);
+        c->status = db_col_text(a, st, i++);
+        c->notes = db_col_text(a, st, i++);
+        c->version = db_col_int(st, i++);
+        c->created_at = db_col_text(a, st, i++);
+        c->updated_at = db_col_text(a, st, i++);
+}
+
+/* The filters of a list; unused ones are bound to '' and switch themselves off. */
+#define COOP_WHERE                                                                                 \
+        " WHERE " SCOPE_SQL("region_code")                                                         \
+        " AND (:region = '' OR region_code = :region)"                                             \
+        " AND (:province = '' OR province_code = :province)"                                       \
+        " AND (:sector = '' OR sector = :sector)"                                                  \
+        " AND (:status = '' OR status = :status)"                                                  \
+        " AND (:legal_from = '' OR legal_date >= :legal_from)"                                     \
+        " AND (:legal_to = '' OR legal_date <= :legal_to)"                                         \
+        " AND (:w1 = '' OR instr(name_fold, :w1) > 0 OR register_number = :q)"                     \
+        " AND (:w2 = '' OR instr(name_fold, :w2) > 0)"                                             \
+        " AND (:w3 = '' OR instr(name_fold, :w3) > 0)"                                             \
+        " AND (:w4 = '' OR instr(name_fold, :w4) > 0)"
+
+#define COOP_LIST(order)                                                                           \
+        "SELECT " COOP_COLUMNS " FROM cooperative" COOP_WHERE " ORDER BY " order                   \
+        " LIMIT :limit OFFSET :offset"
+
+/* One literal per sort order, so that each is a plain prepared statement. */
+static const char *const list_sql[COOP_SORT_COUNT][2] = {
+        {COOP_LIST("name_fr COLLATE NOCASE, id"), COOP_LIST("name_fr COLLATE NOCASE DESC, id DESC")},
+        {COOP_LIST("name_ar, id"), COOP_LIST("name_ar DESC, id DESC")},
+        {COOP_LIST("legal_date, id"), COOP_LIST("legal_date DESC, id DESC")},
+        {COOP_LIST("register_number"), COOP_LIST("register_number DESC")},
+        {COOP_LIST("members_total, id"), COOP_LIST("members_total DESC, id DESC")},
+};
+
+static void
+bind_filter(sqlite3_stmt *st, const struct scope *scope, const struct coop_filter *f,
+            struct arena *a)
+{
+        store_bind_scope(st, scope);
+        db_bind_text(st, ":region", f->region ? f->region : "");
+        db_bind_text(st, ":province", f->province ? f->province : "");
+        db_bind_text(st, ":sector", f->sector ? f->sector : "");
+        db_bind_text(st, ":status", f->status ? f->status : "");
+        db_bind_text(st, ":legal_from", f->legal_from ? f->legal_from : "");
+        db_bind_text(st, ":legal_to", f->legal_to ? f->legal_to : "");
+        /* Split the folded query into at most four words; each must appear in the name. */
+        const char *w[4] = {"", "", "", ""};
+        char *q = arena_strdup(a, f->q ? f->q : "");
+        db_bind_text(st, ":q", q);
+        char *save = NULL;
+        int n = 0;
+        for (char *tok = strtok_r(q, " ", &save); tok && n < 4; tok = strtok_r(NULL, " ", &save))
+                w[n++] = tok;
+        db_bind_text(st, ":w1", w[0]);
+        db_bind_text(st, ":w2", w[1]);
+        db_bind_text(st, ":w3", w[2]);
+        db_bind_text(st, ":w4", w[3]);
+}
+
+int
+coop_store_list(struct db *db, const struct scope *scope, const struct coop_filter *f,
+                struct arena *a, struct coop **items, size_t *n, long long *total)
+{
+        *items = NULL;
+        *n = 0;
+        *total = 0;
+        sqlite3_stmt *st = db_stmt(db, "SELECT COUNT(*) FROM cooperative" COOP_WHERE);
+        if (st == NULL)
+                return STORE_ERROR;
+        bind_filter(st, scope, f, a);
+        if (sqlite3_step(st) != SQLITE_ROW)
+                goto fail;
+        *total = db_col_int(st, 0);
+        sqlite3_reset(st);
+        if (*total == 0 || f->offset >= *total)
+                return STORE_OK;
+
+        unsigned sort = (unsigned)f->sort < COOP_SORT_COUNT ? (unsigned)f->sort : 0;
+        st = db_stmt(db, list_sql[sort][f->desc ? 1 : 0]);
+        if (st == NULL)
+                return STORE_ERROR;
+        bind_filter(st, scope, f, a);
+        db_bind_int(st, ":limit", f->limit);
+        db_bind_int(st, ":offset", f->offset);
+        size_t cap = (size_t)(f->limit > 0 && f->limit < 1000 ? f->limit : 1000);
+        *items = arena_alloc(a, cap * sizeof(**items));
+        int rc;
+        while (*n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW)
+                read_coop(st, a, &(*items)[(*n)++]);
+        sqlite3_reset(st);
+        return STORE_OK;
+fail:
+        log_error("coop list: %s", sqlite3_errmsg(db->h));
+        sqlite3_reset(st);
+        return STORE_ERROR;
+}
+
+int
+coop_store_each(struct db *db, const struct scope *scope, const struct coop_filter *f,
+                struct arena *scratch, int (*row)(void *ctx, const struct coop *c), void *ctx)
+{
+        sqlite3_stmt *st = db_stmt(db, "SELECT " COOP_COLUMNS " FROM cooperative" COOP_WHERE
+                                       " ORDER BY register_number");
+        if (st == NULL)
+                return STORE_ERROR;
+        bind_filter(st, scope, f, scratch);
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+                struct coop c;
+                read_coop(st, scratch, &c);
+                int stop = row(ctx, &c);
+                arena_reset(scratch); /* the bindings were copied by SQLite: safe to drop */
+                if (stop)
+                        break;
+        }
+        sqlite3_reset(st);
+        return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+int
+coop_store_get(struct db *db, const struct scope *scope, long long id, struct arena *a,
+               struct coop *out)
+{
+        sqlite3_stmt *st = db_stmt(db, "SELECT " COOP_COLUMNS " FROM cooperative WHERE id = :id"
+                                       " AND " SCOPE_SQL("region_code"));
+        if (st == NULL)
+                return STORE_ERROR;
+        db_bind_int(st, ":id", id);
+        store_bind_scope(st, scope);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+                read_coop(st, a, out);
+        sqlite3_reset(st);
+        return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+}
+
+char *
+coop_name_fold(struct arena *a, const struct coop *c)
+{
+        char *joined = arena_printf(a, "%s %s", c->name_ar ? c->name_ar : "",
+                                    c->name_fr ? c->name_fr : "");
+        char *f = text_fold(a, joined);
+        return f ? f : arena_strdup(a, "");
+}
+
+static int
+region_in_scope(struct db *db, const struct scope *scope, const char *region)
+{
+        if (scope->all)
+                return 1;
+        sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM user_region WHERE user_id = :u"
+                                       " AND region_code = :r");
+        if (st == NULL)
+                return 0;
+        db_bind_int(st, ":u", scope->user_id);
+        db_bind_text(st, ":r", region);
+        int in = sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_reset(st);
+        return in;
+}
+
+/* A cooperative with the same folded names in the same province, other than self. */
+static long long
+find_similar(struct db *db, const char *province, const char *fold, long long self)
+{
+        sqlite3_stmt *st = db_stmt(db, "SELECT id FROM cooperative WHERE province_code = :p"
+                                       " AND name_fold = :f AND id <> :self LIMIT 1");
+        if (st == NULL)
+                return -1;
+        db_bind_text(st, ":p", province);
+        db_bind_text(st, ":f", fold);
+        db_bind_int(st, ":self", self);
+        long long id = sqlite3_step(st) == SQLITE_ROW ? db_col_int(st, 0) : 0;
+        sqlite3_reset(st);
+        return id;
+}
+
+static void
+bind_coop(sqlite3_stmt *st, const struct coop *c, const char *fold)
+{
+        db_bind_text(st, ":register_number", c->register_number);
+        db_bind_text(st, ":name_ar", c->name_ar);
+        db_bind_text(st, ":name_fr", c->name_fr);
+        db_bind_text(st, ":name_fold", fold);
+        db_bind_text(st, ":legal_date", c->legal_date);
+        if (c->activity_start_date && c->activity_start_date[0])
+                db_bind_text(st, ":activity_start_date", c->activity_start_date);
+        else
+                db_bind_null(st, ":activity_start_date");
+        db_bind_text(st, ":sector", c->sector);
+        db_bind_text(st, ":activity", c->activity ? c->activity : "");
+        db_bind_text(st, ":region_code", c->region_code);
+        db_bind_text(st, ":province_code", c->province_code);
+        if (c->commune_code && c->commune_code[0])
+                db_bind_text(st, ":commune_code", c->commune_code);
+        else
+                db_bind_null(st, ":commune_code");
+        db_bind_text(st, ":address", c->address ? c->address : "");
+        db_bind_text(st, ":phone", c->phone ? c->phone : "");
+        db_bind_text(st, ":email", c->email ? c->email : "");
+        db_bind_int(st, ":members_total", c->members_total);
+        db_bind_int(st, ":members_women", c->members_women);
+        db_bind_int(st, ":members_youth", c->members_youth);
+        db_bind_int(st, ":is_soulalyate", c->is_soulalyate);
+        db_bind_int(st, ":is_women_only", c->is_women_only);
+        db_bind_text(st, ":status", c->status);
+        db_bind_text(st, ":notes", c->notes ? c->notes : "");
+        db_bind_text(st, ":now", c->updated_at);
+}
+
+static int
+step_write(struct db *db, sqlite3_stmt *st)
+{
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc == SQLITE_DONE)
+                return STORE_OK;
+        if (rc == SQLITE_CONSTRAINT_UNIQUE)
+                return STORE_DUPLICATE;
+        log_error("coop write: %s", sqlite3_errmsg(db->h));
+        return STORE_ERROR;
+}
+
+int
+coop_store_insert_tx(struct db *db, const struct scope *scope, struct coop *c, struct arena *a)
+{
+        if (!region_in_scope(db, scope, c->region_code))
+                return STORE_FORBIDDEN;
+        char *fold = coop_name_fold(a, c);
+        c->created_at = c->updated_at = db_now(a);
+        sqlite3_stmt *st = db_stmt(
+                db, "INSERT INTO cooperative (register_number, name_ar, name_fr, name_fold,"
+                    " legal_date, activity_start_date, sector, activity, region_code, province_code,"
+                    " commune_code, address, phone, email, members_total, members_women,"
+                    " members_youth, is_soulalyate, is_women_only, status, notes, version,"
+                    " created_at, updated_at) VALUES (:register_number, :name_ar, :name_fr,"
+                    " :name_fold, :legal_date, :activity_start_date, :sector, :activity,"
+                    " :region_code, :province_code, :commune_code, :address, :phone, :email,"
+                    " :members_total, :members_women, :members_youth, :is_soulalyate,"
+                    " :is_women_only, :status, :notes, 1, :now, :now)");
+        if (st == NULL)
+                return STORE_ERROR;
+        bind_coop(st, c, fold);
+        int rc = step_write(db, st);
+        if (rc == STORE_OK) {
+                c->id = sqlite3_last_insert_rowid(db->h);
+                c->version = 1;
+        }
+        return rc;
+}
+
+int
+coop_store_insert(struct db *db, const struct scope *scope, struct coop *c, int confirm_similar,
+                  long long *similar_id, struct arena *a)
+{
+        *similar_id = 0;
+        if (db_begin(db) != 0)
+                return STORE_ERROR;
+        int rc = STORE_ERROR;
+        if (!confirm_similar) {
+                long long other = find_similar(db, c->province_code, coop_name_fold(a, c), 0);
+                if (other != 0) {
+                        *similar_id = other;
+                        rc = other < 0 ? STORE_ERROR : STORE_POSSIBLE_DUPLICATE;
+                        goto fail;
+                }
+        }
+        rc = coop_store_insert_tx(db, scope, c, a);
+        if (rc != STORE_OK)
+                goto fail;
+        if (db_commit(db) != 0) {
+                rc = STORE_ERROR;
+                goto fail;
+        }
+        return STORE_OK;
+fail:
+        db_rollback(db);
+        return rc;
+}
+
+int
+coop_store_update(struct db *db, const struct scope *scope, struct coop *c,
+                  long long expected_version, int confirm_similar, long long *similar_id,
+                  struct arena *a)
+{
+        *similar_id = 0;
+        if (db_begin(db) != 0)
+                return STORE_ERROR;
+        int rc = STORE_ERROR;
+        struct coop old;
+        rc = coop_store_get(db, scope, c->id, a, &old);
+        if (rc != STORE_OK)
+                goto fail;
+        if (old.version != expected_version) {
+                rc = STORE_CONFLICT;
+                goto fail;
+        }
+        if (!region_in_scope(db, scope, c->region_code)) {
+                rc = STORE_FORBIDDEN;
+                goto fail;
+        }
+        char *fold = coop_name_fold(a, c);
+        if (!confirm_similar) {
+                long long other = find_similar(db, c->province_code, fold, c->id);
+                if (other != 0) {
+                        *similar_id = other;
+                        rc = other < 0 ? STORE_ERROR : STORE_POSSIBLE_DUPLICATE;
+                        goto fail;
+                }
+        }
+        c->updated_at = db_now(a);
+        sqlite3_stmt *st = db_stmt(
+                db, "UPDATE cooperative SET register_number = :register_number, name_ar = :name_ar,"
+                    " name_fr = :name_fr, name_fold = :name_fold, legal_date = :legal_date,"
+                    " activity_start_date = :activity_start_date, sector = :sector,"
+                    " activity = :activity, region_code = :region_code,"
+                    " province_code = :province_code, commune_code = :commune_code,"
+                    " address = :address, phone = :phone, email = :email,"
+                    " members_total = :members_total, members_women = :members_women,"
+                    " members_youth = :members_youth, is_soulalyate = :is_soulalyate,"
+                    " is_women_only = :is_women_only, status = :status, notes = :notes,"
+                    " version = version + 1, updated_at = :now"
+                    " WHERE id = :id AND version = :version");
+        if (st == NULL)
+                goto fail;
+        bind_coop(st, c, fold);
+        db_bind_int(st, ":id", c->id);
+        db_bind_int(st, ":version", expected_version);
+        rc = step_write(db, st);
+        if (rc != STORE_OK)
+                goto fail;
+        if (sqlite3_changes(db->h) != 1) {
+                rc = STORE_CONFLICT;
+                goto fail;
+        }
+        if (db_commit(db) != 0) {
+                rc = STORE_ERROR;
+                goto fail;
+        }
+        c->version = expected_version + 1;
+        c->created_at = old.created_at;
+        return STORE_OK;
+fail:
+        db_rollback(db);
+        return rc;
+}

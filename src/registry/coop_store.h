@@ -1,0 +1,67 @@
+/* coop_store.h: cooperatives in the database, always seen through the caller's region scope. */
+#ifndef MURAFIQ_COOP_STORE_H
+#define MURAFIQ_COOP_STORE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "registry/coop.h"
+#include "registry/store.h"
+
+struct arena;
+struct db;
+struct scope;
+
+enum coop_sort { COOP_SORT_NAME_FR, COOP_SORT_NAME_AR, COOP_SORT_LEGAL_DATE, COOP_SORT_REGISTER,
+                 COOP_SORT_MEMBERS, COOP_SORT_COUNT };
+
+struct coop_filter {
+        const char *q;          /* folded search text ("" = none): every word must match */
+        const char *region;     /* "" = any */
+        const char *province;   /* "" = any */
+        const char *sector;     /* "" = any */
+        const char *status;     /* "" = any */
+        const char *legal_from; /* legal_date >= this ("" = no bound) */
+        const char *legal_to;   /* legal_date <= this */
+        enum coop_sort sort;
+        int desc;
+        long long limit, offset;
+};
+
+/* Lists a page of cooperatives matching f within scope into *items (arena), with *total the
+ * number of all matching rows. */
+int coop_store_list(struct db *db, const struct scope *scope, const struct coop_filter *f,
+                    struct arena *a, struct coop **items, size_t *n, long long *total);
+
+/* Calls row() for every cooperative matching f within scope, in register-number order
+ * (export); stops when row() returns non-zero. The coop passed is valid during the call only. */
+int coop_store_each(struct db *db, const struct scope *scope, const struct coop_filter *f,
+                    struct arena *scratch, int (*row)(void *ctx, const struct coop *c), void *ctx);
+
+/* Reads one cooperative; STORE_NOT_FOUND when absent or outside scope. */
+int coop_store_get(struct db *db, const struct scope *scope, long long id, struct arena *a,
+                   struct coop *out);
+
+/*
+ * Inserts c (id, version and timestamps are set on success). Refuses a region outside scope
+ * (STORE_FORBIDDEN), a taken register number (STORE_DUPLICATE), and, unless confirm_similar, a
+ * cooperative with the same folded name in the same province (STORE_POSSIBLE_DUPLICATE, with
+ * *similar_id set). Runs in its own transaction; nothing is written on failure.
+ */
+int coop_store_insert(struct db *db, const struct scope *scope, struct coop *c, int confirm_similar,
+                      long long *similar_id, struct arena *a);
+
+/* Updates c->id from expected_version (STORE_CONFLICT when it changed); the row must be in scope
+ * before and after. Same duplicate rules as insert (the row itself excluded). */
+int coop_store_update(struct db *db, const struct scope *scope, struct coop *c,
+                      long long expected_version, int confirm_similar, long long *similar_id,
+                      struct arena *a);
+
+/* Inserts c inside the caller's transaction (bulk import): the same checks as
+ * coop_store_insert except the similar-name check, which needs a person to confirm. */
+int coop_store_insert_tx(struct db *db, const struct scope *scope, struct coop *c, struct arena *a);
+
+/* A one-line fold of name_ar and name_fr used for search and duplicates. */
+char *coop_name_fold(struct arena *a, const struct coop *c);
+
+#endif

@@ -1,0 +1,32 @@
+/* pages.h: every handler named in the route table. */
+#ifndef MURAFIQ_PAGES_H
+#define MURAFIQ_PAGES_H
+
+#include "core/http.h"
+
+/* web/pages_auth.c */
+void page_login(struct request *req);
+void page_login_post(struct request *req);
+void page_logout(struct request *req);
+void page_lang(struct request *req);
+void page_home(struct request *req);
+void page_healthz(struct request *req);
+void page_about(struct request *req);
+
+/* registry/coop_pages.c */
+void page_coop_list(struct request *req);
+void page_coop_show(struct request *req);
+void page_coop_new(struct request *req);
+void page_coop_create(struct request *req);
+void page_coop_edit(struct request *req);
+void page_coop_update(struct request *req);
+void page_coop_export(struct request *req);
+void page_geo_communes(struct request *req);
+
+/* registry/coop_api.c */
+void api_coop_list(struct request *req);
+void api_coop_get(struct request *req);
+void api_coop_create(struct request *req);
+void api_coop_patch(struct request *req);
+
+#endif

@@ -1,0 +1,29 @@
+/* routes.c: the route table: every URL, its method, its handler and who may call it.
+ * The router (core/http.c) checks login, permission and CSRF before any handler runs. */
+#include "core/http.h"
+#include "web/pages.h"
+
+const struct route routes[] = {
+        {METHOD_GET, "/healthz", page_healthz, ROUTE_PUBLIC, PERM_NONE},
+        {METHOD_GET, "/login", page_login, ROUTE_PUBLIC, PERM_NONE},
+        {METHOD_POST, "/login", page_login_post, ROUTE_PUBLIC, PERM_NONE},
+        {METHOD_POST, "/logout", page_logout, 0, PERM_NONE},
+        {METHOD_POST, "/lang", page_lang, ROUTE_PUBLIC, PERM_NONE},
+        {METHOD_GET, "/about", page_about, ROUTE_PUBLIC, PERM_NONE},
+        {METHOD_GET, "/", page_home, 0, PERM_NONE},
+
+        {METHOD_GET, "/cooperatives", page_coop_list, 0, PERM_COOP_READ},
+        {METHOD_GET, "/cooperatives/new", page_coop_new, 0, PERM_COOP_WRITE},
+        {METHOD_POST, "/cooperatives", page_coop_create, 0, PERM_COOP_WRITE},
+        {METHOD_GET, "/cooperatives/export.csv", page_coop_export, 0, PERM_EXPORT},
+        {METHOD_GET, "/cooperatives/{id}", page_coop_show, 0, PERM_COOP_READ},
+        {METHOD_GET, "/cooperatives/{id}/edit", page_coop_edit, 0, PERM_COOP_WRITE},
+        {METHOD_POST, "/cooperatives/{id}", page_coop_update, 0, PERM_COOP_WRITE},
+        {METHOD_GET, "/geo/communes", page_geo_communes, 0, PERM_NONE},
+
+        {METHOD_GET, "/api/v1/cooperatives", api_coop_list, ROUTE_API, PERM_COOP_READ},
+        {METHOD_POST, "/api/v1/cooperatives", api_coop_create, ROUTE_API, PERM_COOP_WRITE},
+        {METHOD_GET, "/api/v1/cooperatives/{id}", api_coop_get, ROUTE_API, PERM_COOP_READ},
+        {METHOD_PATCH, "/api/v1/cooperatives/{id}", api_coop_patch, ROUTE_API, PERM_COOP_WRITE},
+        {0, NULL, NULL, 0, PERM_NONE},
+};
