@@ -1,0 +1,50 @@
+// murafiq progressive enhancements. Every page works without this file.
+(function () {
+  'use strict';
+  // Province selects list all provinces grouped by region: show only the chosen region's.
+  function linkRegion(regionSel, provSel) {
+    function apply() {
+      var region = regionSel.value;
+      var groups = provSel.querySelectorAll('optgroup');
+      for (var i = 0; i < groups.length; i++) {
+        var show = !region || groups[i].getAttribute('data-region') === region;
+        groups[i].hidden = !show;
+        groups[i].disabled = !show;
+      }
+      var opt = provSel.options[provSel.selectedIndex];
+      if (opt && opt.parentNode.tagName === 'OPTGROUP' && opt.parentNode.disabled) provSel.value = '';
+    }
+    regionSel.addEventListener('change', apply);
+    apply();
+  }
+  // Communes of the chosen province, fetched when the province changes.
+  function linkCommunes(provSel, communeSel) {
+    provSel.addEventListener('change', function () {
+      var first = communeSel.options[0];
+      communeSel.length = 0;
+      communeSel.appendChild(first);
+      if (!provSel.value) return;
+      fetch('/geo/communes?province=' + encodeURIComponent(provSel.value), { credentials: 'same-origin' })
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(function (list) {
+          list.forEach(function (c) {
+            var o = document.createElement('option');
+            o.value = c.code;
+            o.textContent = c.name;
+            communeSel.appendChild(o);
+          });
+        });
+    });
+  }
+  document.addEventListener('DOMContentLoaded', function () {
+    var pairs = [['f-region', 'f-province'], ['f-region_code', 'f-province_code']];
+    pairs.forEach(function (p) {
+      var r = document.getElementById(p[0]), s = document.getElementById(p[1]);
+      if (r && s) linkRegion(r, s);
+    });
+    var prov = document.getElementById('f-province_code'), com = document.getElementById('f-commune_code');
+    if (prov && com) linkCommunes(prov, com);
+    var summary = document.querySelector('.error-summary');
+    if (summary) summary.focus();
+  });
+})();

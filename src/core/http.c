@@ -377,7 +377,8 @@ dispatch(struct request *req)
                         }
                         return;
                 }
-                prelogin_token(req);
+                if (!req->is_api)
+                        prelogin_token(req);
         }
         if (req->user && !user_can(req->user, route->perm)) {
                 reply_error(req, ERR_FORBIDDEN, NULL, NULL, 0);
@@ -433,6 +434,8 @@ add_common_headers(struct MHD_Response *resp, struct request *req)
                 MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, req->content_type);
         if (req->location)
                 MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, req->location);
+        if (req->disposition)
+                MHD_add_response_header(resp, "Content-Disposition", req->disposition);
         for (int i = 0; i < req->nset_cookie; i++)
                 MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, req->set_cookie[i]);
 }

@@ -91,6 +91,7 @@ struct request {
         const char *content_type;
         struct buf out;
         const char *location;
+        const char *disposition; /* Content-Disposition, for downloads */
         const char *set_cookie[4];
         int nset_cookie;
         const char *cache; /* Cache-Control; default no-store */

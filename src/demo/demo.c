@@ -102,20 +102,21 @@ rng_weighted(struct rng *r, const unsigned *w, size_t n)
 
 /* ---- The shape of the register ------------------------------------------------------------ */
 
-/* Sector shares are per 10,000 (ODCO end June 2020: agriculture 63.67%, handicraft about 19%
- * of the rest...; the small sectors are estimates). women_mixed is the share of women, per
- * thousand, among the members of cooperatives that are not women-only, tuned so that women are
- * about 34.5% of all members (ODCO, end Nov 2025). */
+/* Sector shares are per 10,000: agriculture 63.67% (ODCO, end June 2020), handicraft 16% and
+ * housing 5% as in the published percentage breakdowns; the small sectors are estimates (no
+ * recent national figures exist). women_mixed is the share of women, per thousand, among the
+ * members of cooperatives that are not women-only, tuned so that women are about 34.5% of all
+ * members (ODCO, end Nov 2025). */
 static const struct sector {
         const char *code;
         unsigned share;
         unsigned women_mixed;
         int soulalyate; /* soulalyate cooperatives occur in this sector */
 } sectors[] = {
-        {"agriculture", 6400, 240, 1}, {"handicraft", 1600, 420, 1},   {"housing", 500, 200, 0},
-        {"argan", 300, 550, 1},        {"fishing", 200, 60, 0},        {"forestry", 100, 150, 1},
-        {"food_products", 200, 450, 1}, {"trade_services", 300, 300, 0}, {"transport", 100, 50, 0},
-        {"other", 300, 300, 1},
+    {"agriculture", 6400, 250, 1},  {"handicraft", 1600, 420, 1},    {"housing", 500, 200, 0},
+    {"argan", 300, 550, 1},         {"fishing", 200, 60, 0},         {"forestry", 100, 150, 1},
+    {"food_products", 200, 450, 1}, {"trade_services", 300, 300, 0}, {"transport", 100, 50, 0},
+    {"other", 300, 300, 1},
 };
 
 /* Region shares in percent: the undated ODCO shares (coop_stats.md section 3), with
@@ -125,8 +126,8 @@ static const struct {
         const char *code;
         unsigned weight;
 } region_weights[] = {
-        {"01", 8}, {"02", 8}, {"03", 11}, {"04", 8}, {"05", 8}, {"06", 10},
-        {"07", 12}, {"08", 8}, {"09", 15}, {"10", 5}, {"11", 5}, {"12", 2},
+    {"01", 8},  {"02", 8}, {"03", 11}, {"04", 8}, {"05", 8}, {"06", 10},
+    {"07", 12}, {"08", 8}, {"09", 15}, {"10", 5}, {"11", 5}, {"12", 2},
 };
 
 /* Argan cooperatives: the arganeraie of Souss-Massa, Essaouira, Chichaoua and Sidi Ifni. */
@@ -134,36 +135,42 @@ static const struct {
         const char *code;
         unsigned weight;
 } argan_provinces[] = {
-        {"09.541", 25}, {"09.163", 15}, {"09.581", 12}, {"09.001", 10}, {"09.273", 5},
-        {"07.211", 18}, {"07.161", 5},  {"10.473", 7},  {"10.261", 3},
+    {"09.541", 25}, {"09.163", 15}, {"09.581", 12}, {"09.001", 10}, {"09.273", 5},
+    {"07.211", 18}, {"07.161", 5},  {"10.473", 7},  {"10.261", 3},
 };
 
 /* Fishing cooperatives: coastal provinces (uniform). */
 static const char *const coastal_provinces[] = {
-        "01.511", "01.573", "01.571", "01.227", "01.331", "01.051", "01.151", "02.381",
-        "02.167", "02.113", "04.421", "04.441", "04.501", "04.281", "06.141", "06.371",
-        "06.181", "06.111", "06.467", "07.211", "07.431", "09.001", "09.163", "09.581",
-        "10.521", "10.473", "11.321", "11.121", "11.537", "12.391",
+    "01.511", "01.573", "01.571", "01.227", "01.331", "01.051", "01.151", "02.381",
+    "02.167", "02.113", "04.421", "04.441", "04.501", "04.281", "06.141", "06.371",
+    "06.181", "06.111", "06.467", "07.211", "07.431", "09.001", "09.163", "09.581",
+    "10.521", "10.473", "11.321", "11.121", "11.537", "12.391",
 };
 
 /* Cooperatives created per year, in hundreds (the register grew from about 15,000 in 2015 to
  * 65,000 in 2025, about 5,000 a year lately; LAST_YEAR is partial). */
 static const unsigned year_weights[LAST_YEAR - FIRST_YEAR + 1] = {
-        3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  /* 1995-2004 */
-        6,  6,  6,  6,  6,  6,                  /* 2005-2010 */
-        12, 12, 12, 12,                         /* 2011-2014 */
-        20, 22, 25, 40, 50, 65, 60, 62, 50, 50, /* 2015-2024 */
-        50, 40,                                 /* 2025-2026 */
+    3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  /* 1995-2004 */
+    6,  6,  6,  6,  6,  6,                  /* 2005-2010 */
+    12, 12, 12, 12,                         /* 2011-2014 */
+    20, 22, 25, 40, 50, 65, 60, 62, 50, 50, /* 2015-2024 */
+    50, 40,                                 /* 2025-2026 */
 };
 
 /* Identity card letters by region (CIN prefixes of the region's cities). */
 static const char *const cin_prefixes[12][6] = {
-        {"K", "KB", "L", "LA", "R", NULL}, {"F", "FA", "FB", "S", NULL},
-        {"C", "CD", "D", "Z", NULL},       {"A", "AB", "AE", "G", "X", NULL},
-        {"I", "IA", "Q", NULL},            {"B", "BE", "BH", "BK", "M", "W"},
-        {"E", "EE", "H", "HA", NULL},      {"U", "UC", "ZG", NULL},
-        {"J", "JA", "JB", "JE", NULL},     {"JC", "JF", NULL},
-        {"SH", "SJ", NULL},                {"VA", NULL},
+    {"K", "KB", "L", "LA", "R", NULL},
+    {"F", "FA", "FB", "S", NULL},
+    {"C", "CD", "D", "Z", NULL},
+    {"A", "AB", "AE", "G", "X", NULL},
+    {"I", "IA", "Q", NULL},
+    {"B", "BE", "BH", "BK", "M", "W"},
+    {"E", "EE", "H", "HA", NULL},
+    {"U", "UC", "ZG", NULL},
+    {"J", "JA", "JB", "JE", NULL},
+    {"JC", "JF", NULL},
+    {"SH", "SJ", NULL},
+    {"VA", NULL},
 };
 
 static const char *const email_domains[] = {"gmail.com", "gmail.com", "yahoo.fr", "hotmail.com",
@@ -347,9 +354,9 @@ static void
 make_member(struct gen *s, struct member *m, int female, const char *region_code)
 {
         struct rng *r = &s->rng;
-        const struct demo_pair *first = female
-                                                ? &demo_first_women[rng_below(r, (uint32_t)demo_n_first_women)]
-                                                : &demo_first_men[rng_below(r, (uint32_t)demo_n_first_men)];
+        const struct demo_pair *first =
+            female ? &demo_first_women[rng_below(r, (uint32_t)demo_n_first_women)]
+                   : &demo_first_men[rng_below(r, (uint32_t)demo_n_first_men)];
         const struct demo_pair *family = &demo_family[rng_below(r, (uint32_t)demo_n_family)];
         m->name_ar = arena_printf(s->a, "%s %s", first->ar, family->ar);
         m->name_fr = arena_printf(s->a, "%s %s", first->fr, family->fr);
@@ -393,9 +400,9 @@ members_total(struct gen *s, const char *sector)
         if (x < 880)
                 return rng_range(r, 5, 11);
         if (x < 980)
-                return rng_range(r, 12, 30);
+                return rng_range(r, 12, 29);
         if (x < 998)
-                return rng_range(r, 31, 90);
+                return rng_range(r, 31, 80);
         return rng_range(r, 91, 300);
 }
 
@@ -419,13 +426,15 @@ insert_orgs(struct gen *s)
         for (size_t i = 0; i < demo_n_orgs; i++) {
                 const struct demo_org *o = &demo_orgs[i];
                 sqlite3_stmt *st = db_stmt(
-                        s->db, "INSERT INTO organisation (name_ar, name_fr, name_fold, acronym, kind,"
-                               " region_code, website, version, created_at, updated_at)"
-                               " VALUES (:ar, :fr, :fold, :acronym, :kind, :region, :website, 1,"
-                               " :ts, :ts)");
-                if (st == NULL || db_bind_text(st, ":ar", o->ar) || db_bind_text(st, ":fr", o->fr) ||
+                    s->db, "INSERT INTO organisation (name_ar, name_fr, name_fold, acronym, kind,"
+                           " region_code, website, version, created_at, updated_at)"
+                           " VALUES (:ar, :fr, :fold, :acronym, :kind, :region, :website, 1,"
+                           " :ts, :ts)");
+                if (st == NULL || db_bind_text(st, ":ar", o->ar) ||
+                    db_bind_text(st, ":fr", o->fr) ||
                     db_bind_text(st, ":fold", fold2(s->a, o->ar, o->fr)) ||
-                    db_bind_text(st, ":acronym", o->acronym) || db_bind_text(st, ":kind", o->kind) ||
+                    db_bind_text(st, ":acronym", o->acronym) ||
+                    db_bind_text(st, ":kind", o->kind) ||
                     db_bind_text(st, ":region", o->region_code) ||
                     db_bind_text(st, ":website", o->website) ||
                     db_bind_text(st, ":ts", DEMO_TIMESTAMP) || sqlite3_step(st) != SQLITE_DONE)
@@ -448,8 +457,8 @@ insert_coop(struct gen *s)
         const struct sector *sec = &sectors[rng_weighted(r, sw, k)];
         size_t si = (size_t)(sec - sectors);
         const struct demo_activity *act =
-                &demo_activities[s->act_first[si] +
-                                 rng_weighted(r, s->act_w + s->act_first[si], s->act_count[si])];
+            &demo_activities[s->act_first[si] +
+                             rng_weighted(r, s->act_w + s->act_first[si], s->act_count[si])];
 
         /* Where. */
         const struct place *pl;
@@ -463,7 +472,7 @@ insert_coop(struct gen *s)
         }
         const struct geo_province *prov = pl->province;
         const struct geo_commune *com =
-                pl->n_communes ? &pl->communes[rng_below(r, (uint32_t)pl->n_communes)] : NULL;
+            pl->n_communes ? &pl->communes[rng_below(r, (uint32_t)pl->n_communes)] : NULL;
         int rural = com && strcmp(com->kind, "rural") == 0;
 
         /* When. */
@@ -491,7 +500,10 @@ insert_coop(struct gen *s)
                 if (!women_only && j == total - 1 && women == total - 1)
                         female = 0;
                 make_member(s, &mem[j], female, prov->region_code);
-                mem[j].role = j == 0 ? "president" : j == 1 ? "treasurer" : j == 2 ? "secretary" : "member";
+                mem[j].role = j == 0   ? "president"
+                              : j == 1 ? "treasurer"
+                              : j == 2 ? "secretary"
+                                       : "member";
                 women += female;
                 young += mem[j].young;
         }
@@ -502,7 +514,8 @@ insert_coop(struct gen *s)
                 word_ar = com->name[LANG_AR];
                 word_fr = com->name[LANG_FR];
         } else {
-                const struct demo_pair *w = &demo_coop_words[rng_below(r, (uint32_t)demo_n_coop_words)];
+                const struct demo_pair *w =
+                    &demo_coop_words[rng_below(r, (uint32_t)demo_n_coop_words)];
                 word_ar = w->ar;
                 word_fr = w->fr;
         }
@@ -529,7 +542,8 @@ insert_coop(struct gen *s)
         if (com && rural) {
                 const struct demo_pair *d = &demo_douars[rng_below(r, (uint32_t)demo_n_douars)];
                 if (x < 600)
-                        address = arena_printf(a, "Douar %s, commune %s", d->fr, com->name[LANG_FR]);
+                        address =
+                            arena_printf(a, "Douar %s, commune %s", d->fr, com->name[LANG_FR]);
                 else if (x < 900)
                         address = arena_printf(a, "دوار %s، جماعة %s", d->ar, com->name[LANG_AR]);
         } else if (com) {
@@ -554,22 +568,25 @@ insert_coop(struct gen *s)
         if (rng_permille(r, 250))
                 email = arena_printf(a, "coop.%s%u@%s", slug(a, word_fr), 1 + rng_below(r, 999),
                                      email_domains[rng_below(r, COUNT(email_domains))]);
-        const char *notes = rng_permille(r, 40) ? demo_notes[rng_below(r, (uint32_t)demo_n_notes)] : "";
+        const char *notes =
+            rng_permille(r, 40) ? demo_notes[rng_below(r, (uint32_t)demo_n_notes)] : "";
         const char *status = status_for(s, year);
 
         sqlite3_stmt *st = db_stmt(
-                s->db,
-                "INSERT INTO cooperative (register_number, name_ar, name_fr, name_fold, legal_date,"
-                " activity_start_date, sector, activity, region_code, province_code, commune_code,"
-                " address, phone, email, members_total, members_women, members_youth, is_soulalyate,"
-                " is_women_only, status, notes, version, created_at, updated_at)"
-                " VALUES (:reg, :ar, :fr, :fold, :legal, :start, :sector, :activity, :region,"
-                " :province, :commune, :address, :phone, :email, :total, :women, :youth, :soul,"
-                " :wonly, :status, :notes, 1, :ts, :ts)");
+            s->db,
+            "INSERT INTO cooperative (register_number, name_ar, name_fr, name_fold, legal_date,"
+            " activity_start_date, sector, activity, region_code, province_code, commune_code,"
+            " address, phone, email, members_total, members_women, members_youth, is_soulalyate,"
+            " is_women_only, status, notes, version, created_at, updated_at)"
+            " VALUES (:reg, :ar, :fr, :fold, :legal, :start, :sector, :activity, :region,"
+            " :province, :commune, :address, :phone, :email, :total, :women, :youth, :soul,"
+            " :wonly, :status, :notes, 1, :ts, :ts)");
         if (st == NULL || db_bind_text(st, ":reg", reg) || db_bind_text(st, ":ar", name_ar) ||
-            db_bind_text(st, ":fr", name_fr) || db_bind_text(st, ":fold", fold2(a, name_ar, name_fr)) ||
+            db_bind_text(st, ":fr", name_fr) ||
+            db_bind_text(st, ":fold", fold2(a, name_ar, name_fr)) ||
             db_bind_text(st, ":legal", iso_date(a, legal)) || db_bind_text(st, ":start", start) ||
-            db_bind_text(st, ":sector", sec->code) || db_bind_text(st, ":activity", act->activity) ||
+            db_bind_text(st, ":sector", sec->code) ||
+            db_bind_text(st, ":activity", act->activity) ||
             db_bind_text(st, ":region", prov->region_code) ||
             db_bind_text(st, ":province", prov->code) ||
             db_bind_text(st, ":commune", com ? com->code : NULL) ||
@@ -584,11 +601,12 @@ insert_coop(struct gen *s)
 
         for (long j = 0; j < total; j++) {
                 const struct member *m = &mem[j];
-                st = db_stmt(s->db, "INSERT INTO person (name_ar, name_fr, name_fold, sex, birth_date,"
-                                    " phone, national_id, region_code, province_code, version,"
-                                    " created_at, updated_at)"
-                                    " VALUES (:ar, :fr, :fold, :sex, :birth, :phone, :cin, :region,"
-                                    " :province, 1, :ts, :ts)");
+                st = db_stmt(s->db,
+                             "INSERT INTO person (name_ar, name_fr, name_fold, sex, birth_date,"
+                             " phone, national_id, region_code, province_code, version,"
+                             " created_at, updated_at)"
+                             " VALUES (:ar, :fr, :fold, :sex, :birth, :phone, :cin, :region,"
+                             " :province, 1, :ts, :ts)");
                 if (st == NULL || db_bind_text(st, ":ar", m->name_ar) ||
                     db_bind_text(st, ":fr", m->name_fr) ||
                     db_bind_text(st, ":fold", fold2(a, m->name_ar, m->name_fr)) ||
@@ -610,8 +628,7 @@ insert_coop(struct gen *s)
 }
 
 int
-demo_generate(struct db *db, const struct geo *g, int national, unsigned long seed,
-              FILE *progress)
+demo_generate(struct db *db, const struct geo *g, int national, unsigned long seed, FILE *progress)
 {
         struct gen *s = xcalloc(1, sizeof(*s));
         int began = 0;
@@ -639,8 +656,8 @@ demo_generate(struct db *db, const struct geo *g, int national, unsigned long se
                 arena_reset(s->a);
                 if (progress && (int)((i + 1) * 10 / n) > shown) {
                         shown = (int)((i + 1) * 10 / n);
-                        fprintf(progress, "demo: %3d%%  %ld cooperatives, %lu members\n", shown * 10,
-                                i + 1, people);
+                        fprintf(progress, "demo: %3d%%  %ld cooperatives, %lu members\n",
+                                shown * 10, i + 1, people);
                         fflush(progress);
                 }
         }

@@ -198,7 +198,7 @@ page_coop_list(struct request *req)
         form_error_summary(req, &e);
         struct form_field fq = {.name = "q", .label = _(L, "Search by name or register number"),
                                 .value = q_or_empty(req, "q"), .type = "search", .maxlen = 200,
-                                .dir = "auto", .required = 1};
+                                .dir = "auto", .quiet = 1};
         form_input(req, &fq, &e);
         struct select_option *opts;
         size_t nopts;
@@ -215,10 +215,10 @@ page_coop_list(struct request *req)
                     _(L, "All statuses"), &e);
         html_printf(b, "<fieldset class=\"range\"><legend>%s</legend>", _(L, "Legal age (years)"));
         struct form_field fmin = {.name = "age_min", .label = _(L, "from"), .type = "number",
-                                  .value = q_or_empty(req, "age_min"), .required = 1,
+                                  .value = q_or_empty(req, "age_min"), .quiet = 1,
                                   .extra = "min=\"0\" max=\"150\" inputmode=\"numeric\""};
         struct form_field fmax = {.name = "age_max", .label = _(L, "to"), .type = "number",
-                                  .value = q_or_empty(req, "age_max"), .required = 1,
+                                  .value = q_or_empty(req, "age_max"), .quiet = 1,
                                   .extra = "min=\"0\" max=\"150\" inputmode=\"numeric\""};
         form_input(req, &fmin, &e);
         form_input(req, &fmax, &e);
@@ -644,5 +644,5 @@ page_coop_export(struct request *req)
         }
         req->status = 200;
         req->content_type = "text/csv; charset=utf-8";
-        req->location = NULL;
+        req->disposition = "attachment; filename=\"cooperatives.csv\"";
 }

@@ -29,14 +29,14 @@ struct reader {
         struct table *t;
         char **row; /* fields of the current record */
         size_t nfields, row_cap;
-        size_t line;       /* line where the current record starts */
-        size_t newlines;   /* newlines inside quoted fields of the current record */
-        int prev_term;     /* terminator of the previous record, to count CR LF once */
+        size_t line;     /* line where the current record starts */
+        size_t newlines; /* newlines inside quoted fields of the current record */
+        int prev_term;   /* terminator of the previous record, to count CR LF once */
         int failed;
 };
 
-static void
-geo_error(const char *file, size_t line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void geo_error(const char *file, size_t line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static void
 geo_error(const char *file, size_t line, const char *fmt, ...)
@@ -250,7 +250,7 @@ find_row(const struct table *t, int col, const char *code)
 }
 
 enum { R_CODE, R_ISO, R_AR, R_FR, R_EN, R_NPROV, R_NCOMM, R_N };
-static const char *const region_cols[R_N] = {"code",    "iso_3166_2", "name_ar",  "name_fr",
+static const char *const region_cols[R_N] = {"code",    "iso_3166_2", "name_ar", "name_fr",
                                              "name_en", "provinces",  "communes"};
 enum { P_CODE, P_REGION, P_TYPE, P_AR, P_FR, P_NCOMM, P_N };
 static const char *const province_cols[P_N] = {"code",    "region_code", "type",
@@ -269,15 +269,16 @@ geo_check(const struct table *rt, const int *rc, const struct table *pt, const i
                 const char *code = cell(rt, i, rc[R_CODE]);
                 const char *iso = cell(rt, i, rc[R_ISO]);
                 if (!region_code_ok(code) || find_row(rt, rc[R_CODE], code) != i) {
-                        geo_error(rt->file, rt->line[i], "bad or repeated region code \"%s\"", code);
+                        geo_error(rt->file, rt->line[i], "bad or repeated region code \"%s\"",
+                                  code);
                         ok = 0;
                 }
                 if (strncmp(iso, "MA-", 3) != 0 || strcmp(iso + 3, code) != 0) {
                         geo_error(rt->file, rt->line[i], "ISO code \"%s\" is not MA-%s", iso, code);
                         ok = 0;
                 }
-                ok &= name_ok(rt, i, rc[R_AR]) & name_ok(rt, i, rc[R_FR]) &
-                      name_ok(rt, i, rc[R_EN]);
+                ok &=
+                    name_ok(rt, i, rc[R_AR]) & name_ok(rt, i, rc[R_FR]) & name_ok(rt, i, rc[R_EN]);
                 long np = count_parse(cell(rt, i, rc[R_NPROV]));
                 long nc = count_parse(cell(rt, i, rc[R_NCOMM]));
                 long have_p = 0, have_c = 0;
@@ -301,8 +302,7 @@ geo_check(const struct table *rt, const int *rc, const struct table *pt, const i
                         geo_error(pt->file, pt->line[i], "bad or repeated province code \"%s\"",
                                   code);
                         ok = 0;
-                } else if (find_row(rt, rc[R_CODE], region) == 0 ||
-                           strncmp(code, region, 2) != 0) {
+                } else if (find_row(rt, rc[R_CODE], region) == 0 || strncmp(code, region, 2) != 0) {
                         geo_error(pt->file, pt->line[i], "province %s: bad region \"%s\"", code,
                                   region);
                         ok = 0;
@@ -383,8 +383,9 @@ geo_load(struct db *db)
                 goto fail;
         began = 1;
         for (size_t i = 1; i < rt.nrows; i++) {
-                sqlite3_stmt *st = db_stmt(db, "INSERT INTO region (code, iso_code, name_ar, name_fr,"
-                                               " name_en) VALUES (:code, :iso, :ar, :fr, :en)");
+                sqlite3_stmt *st =
+                    db_stmt(db, "INSERT INTO region (code, iso_code, name_ar, name_fr,"
+                                " name_en) VALUES (:code, :iso, :ar, :fr, :en)");
                 if (st == NULL || db_bind_text(st, ":code", cell(&rt, i, rc[R_CODE])) ||
                     db_bind_text(st, ":iso", cell(&rt, i, rc[R_ISO])) ||
                     db_bind_text(st, ":ar", cell(&rt, i, rc[R_AR])) ||
@@ -404,9 +405,10 @@ geo_load(struct db *db)
                         goto fail;
         }
         for (size_t i = 1; i < ct.nrows; i++) {
-                sqlite3_stmt *st = db_stmt(db, "INSERT INTO commune (code, province_code, region_code,"
-                                               " kind, name_ar, name_fr)"
-                                               " VALUES (:code, :province, :region, :kind, :ar, :fr)");
+                sqlite3_stmt *st =
+                    db_stmt(db, "INSERT INTO commune (code, province_code, region_code,"
+                                " kind, name_ar, name_fr)"
+                                " VALUES (:code, :province, :region, :kind, :ar, :fr)");
                 if (st == NULL || db_bind_text(st, ":code", cell(&ct, i, cc[C_CODE])) ||
                     db_bind_text(st, ":province", cell(&ct, i, cc[C_PROVINCE])) ||
                     db_bind_text(st, ":region", cell(&ct, i, cc[C_REGION])) ||
@@ -634,8 +636,8 @@ geo_province(const struct geo *g, const char *code)
 {
         if (code == NULL || g->n_provinces == 0)
                 return NULL;
-        const struct geo_province *const *p = bsearch(code, g->provinces_by_code, g->n_provinces,
-                                                      sizeof(*p), province_code_cmp);
+        const struct geo_province *const *p =
+            bsearch(code, g->provinces_by_code, g->n_provinces, sizeof(*p), province_code_cmp);
         return p ? *p : NULL;
 }
 
@@ -644,8 +646,8 @@ geo_commune(const struct geo *g, const char *code)
 {
         if (code == NULL || g->n_communes == 0)
                 return NULL;
-        const struct geo_commune *const *c = bsearch(code, g->communes_by_code, g->n_communes,
-                                                     sizeof(*c), commune_code_cmp);
+        const struct geo_commune *const *c =
+            bsearch(code, g->communes_by_code, g->n_communes, sizeof(*c), commune_code_cmp);
         return c ? *c : NULL;
 }
 

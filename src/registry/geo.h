@@ -22,7 +22,7 @@ int geo_load(struct db *db);
 /* Every name is indexed by enum lang. Provinces and communes have no English name in the
  * sources: name[LANG_EN] is the French name. */
 struct geo_region {
-        const char *code; /* "01".."12" */
+        const char *code;     /* "01".."12" */
         const char *iso_code; /* "MA-01" */
         const char *name[LANG_COUNT];
 };
@@ -76,8 +76,10 @@ const struct geo_commune *geo_commune(const struct geo *g, const char *code);
 
 /* The provinces of a region (a contiguous slice of g->provinces, by French name), and *n their
  * number; NULL and *n = 0 when the region is unknown. */
-const struct geo_province *geo_provinces_of(const struct geo *g, const char *region_code, size_t *n);
+const struct geo_province *geo_provinces_of(const struct geo *g, const char *region_code,
+                                            size_t *n);
 /* The communes of a province, likewise. */
-const struct geo_commune *geo_communes_of(const struct geo *g, const char *province_code, size_t *n);
+const struct geo_commune *geo_communes_of(const struct geo *g, const char *province_code,
+                                          size_t *n);
 
 #endif

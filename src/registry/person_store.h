@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "registry/person.h"
 #include "registry/store.h"
 
 struct arena;
@@ -11,6 +12,7 @@ struct db;
 struct scope;
 
 #define PERSON_MEMBERS_MAX 200
+#define PERSON_MEMBERSHIPS_MAX 100
 
 struct person_member {
         long long person_id;
@@ -22,7 +24,62 @@ struct person_member {
 int person_store_members(struct db *db, const struct scope *scope, long long coop_id,
                          struct arena *a, struct person_member **out, size_t *n);
 
-/* The label msgid of a membership role code (president, treasurer, secretary, member). */
-const char *person_role_label(const char *role);
+struct person_filter {
+        const char *q;         /* folded search text ("" = none): every word must match */
+        const char *region;    /* "" = any */
+        const char *province;  /* "" = any */
+        const char *sex;       /* "" = any */
+        long long cooperative; /* members of this cooperative (in scope); 0 = any */
+        int by_name_ar;        /* order by the Arabic name, else the French name */
+        long long limit, offset;
+};
+
+/* Lists a page of people matching f within scope into *items (arena), with *total the number
+ * of all matching rows. */
+int person_store_list(struct db *db, const struct scope *scope, const struct person_filter *f,
+                      struct arena *a, struct person **items, size_t *n, long long *total);
+
+/* Reads one person; STORE_NOT_FOUND when absent or outside scope. */
+int person_store_get(struct db *db, const struct scope *scope, long long id, struct arena *a,
+                     struct person *out);
+
+/* Inserts p (id, version and timestamps are set on success); STORE_FORBIDDEN when its region
+ * is outside scope. Runs in its own transaction; nothing is written on failure. */
+int person_store_insert(struct db *db, const struct scope *scope, struct person *p,
+                        struct arena *a);
+
+/* Updates p->id from expected_version (STORE_CONFLICT when it changed since); the row must be
+ * in scope before (STORE_NOT_FOUND) and after (STORE_FORBIDDEN). One transaction. */
+int person_store_update(struct db *db, const struct scope *scope, struct person *p,
+                        long long expected_version, struct arena *a);
+
+/* One cooperative a person belongs to. */
+struct person_membership {
+        long long cooperative_id;
+        const char *register_number, *name_ar, *name_fr, *role;
+};
+
+/* The memberships of person_id (at most PERSON_MEMBERSHIPS_MAX, by register number) whose
+ * person and cooperative are both within scope. */
+int person_store_memberships(struct db *db, const struct scope *scope, long long person_id,
+                             struct arena *a, struct person_membership **out, size_t *n);
+
+/* The id of the cooperative with register number regno within scope, in *coop_id;
+ * STORE_NOT_FOUND when there is none. */
+int person_store_coop_by_register(struct db *db, const struct scope *scope, const char *regno,
+                                  long long *coop_id);
+
+/* Records person_id as a member of coop_id with role (a person_role_codes value). Both must be
+ * within scope (STORE_NOT_FOUND); STORE_DUPLICATE when the membership exists. One transaction. */
+int person_store_add_membership(struct db *db, const struct scope *scope, long long person_id,
+                                long long coop_id, const char *role);
+
+/* Removes the membership of person_id in coop_id; both must be within scope. STORE_NOT_FOUND
+ * when there is no such membership in scope. One transaction. */
+int person_store_remove_membership(struct db *db, const struct scope *scope, long long person_id,
+                                   long long coop_id);
+
+/* A one-line fold of name_ar and name_fr used for search. */
+char *person_name_fold(struct arena *a, const struct person *p);
 
 #endif

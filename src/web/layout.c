@@ -115,9 +115,9 @@ form_input(struct request *req, const struct form_field *f, const struct errs *e
         struct buf *b = &req->out;
         const char *err = e ? errs_for(e, f->name) : NULL;
         const char *type = f->type ? f->type : "text";
-        html_printf(b, "<div class=\"field%s\"><label for=\"f-%s\">%s%s</label>", err ? " has-error" : "",
-                    f->name, f->label, f->required ? "" : "");
-        if (!f->required)
+        html_printf(b, "<div class=\"field%s\"><label for=\"f-%s\">%s</label>", err ? " has-error" : "",
+                    f->name, f->label);
+        if (!f->required && !f->quiet)
                 html_printf(b, " <span class=\"optional\">(%s)</span>", _(req->lang, "optional"));
         if (f->hint)
                 html_printf(b, "<p class=\"hint\" id=\"h-%s\">%s</p>", f->name, f->hint);

@@ -31,6 +31,7 @@ struct form_field {
         const char *hint;  /* translated, or NULL */
         const char *type;  /* "text" (default), "date", "number", "email", "tel", "textarea" */
         int required;
+        int quiet;        /* no "(optional)" mark: filters, where every field is optional */
         int maxlen;       /* characters; 0 = none */
         const char *dir;  /* "rtl", "ltr", "auto" or NULL */
         const char *extra; /* extra trusted attributes, a literal, or NULL */

@@ -127,8 +127,9 @@ test_geo_load(void **state)
         assert_string_equal(s, "Marrakesh-Safi");
         qtext(db, "SELECT iso_code FROM region WHERE code = '11'", s, sizeof(s));
         assert_string_equal(s, "MA-11");
-        qtext(db, "SELECT name_fr || '|' || kind || '|' || region_code FROM province"
-                  " WHERE code = '01.511'",
+        qtext(db,
+              "SELECT name_fr || '|' || kind || '|' || region_code FROM province"
+              " WHERE code = '01.511'",
               s, sizeof(s));
         assert_string_equal(s, "Tanger-Assilah|prefecture|01");
         /* HCP places Chtouka-Aït Baha in Souss-Massa (iso-codes says MA-06). */
@@ -137,8 +138,9 @@ test_geo_load(void **state)
         assert_string_equal(s, "09");
         qtext(db, "SELECT region_code FROM province WHERE name_fr = 'Nouaceur'", s, sizeof(s));
         assert_string_equal(s, "06");
-        qtext(db, "SELECT name_fr || '|' || kind || '|' || province_code FROM commune"
-                  " WHERE code = '01.511.01.0'",
+        qtext(db,
+              "SELECT name_fr || '|' || kind || '|' || province_code FROM commune"
+              " WHERE code = '01.511.01.0'",
               s, sizeof(s));
         assert_string_equal(s, "Tanger|urban|01.511");
         /* Codes keep their leading zeros and nest. */
@@ -147,8 +149,8 @@ test_geo_load(void **state)
                                 " WHERE p.region_code <> c.region_code"
                                 " OR substr(c.code, 1, 6) <> c.province_code"),
                          0);
-        assert_int_equal(q1(db, "SELECT count(*) FROM province WHERE substr(code, 1, 2) <> region_code"),
-                         0);
+        assert_int_equal(
+            q1(db, "SELECT count(*) FROM province WHERE substr(code, 1, 2) <> region_code"), 0);
 
         /* A second load violates the primary keys: refused, nothing half-written. */
         assert_int_equal(geo_load(db), -1);
@@ -241,13 +243,13 @@ test_geo_cache(void **state)
 }
 
 static const char *const coop_rows =
-        "SELECT id, register_number, name_ar, name_fr, name_fold, legal_date, activity_start_date,"
-        " sector, activity, region_code, province_code, commune_code, address, phone, email,"
-        " members_total, members_women, members_youth, is_soulalyate, is_women_only, status,"
-        " notes, version, created_at, updated_at FROM cooperative ORDER BY id";
+    "SELECT id, register_number, name_ar, name_fr, name_fold, legal_date, activity_start_date,"
+    " sector, activity, region_code, province_code, commune_code, address, phone, email,"
+    " members_total, members_women, members_youth, is_soulalyate, is_women_only, status,"
+    " notes, version, created_at, updated_at FROM cooperative ORDER BY id";
 static const char *const person_rows =
-        "SELECT p.*, m.cooperative_id, m.role FROM person p JOIN membership m"
-        " ON m.person_id = p.id ORDER BY p.id";
+    "SELECT p.*, m.cooperative_id, m.role FROM person p JOIN membership m"
+    " ON m.person_id = p.id ORDER BY p.id";
 
 /* Generates a small demo with seed into a new database; returns it, with its geo in *gp. */
 static struct db *
@@ -318,9 +320,10 @@ test_demo_shape(void **state)
         assert_in_range(women * 100 / members, 30, 40);
         assert_in_range(youth * 1000 / members, 10, 40);
         assert_in_range(members * 10 / n, 100, 145); /* about 12 members per cooperative */
-        assert_int_equal(q1(db, "SELECT count(*) FROM cooperative WHERE members_women > members_total"
-                                " OR members_youth > members_total OR members_total < 5"
-                                " OR (is_women_only = 1 AND members_women <> members_total)"),
+        assert_int_equal(q1(db,
+                            "SELECT count(*) FROM cooperative WHERE members_women > members_total"
+                            " OR members_youth > members_total OR members_total < 5"
+                            " OR (is_women_only = 1 AND members_women <> members_total)"),
                          0);
         long long soul = q1(db, "SELECT count(*) FROM cooperative WHERE is_soulalyate = 1");
         assert_in_range(soul * 1000 / n, 10, 60);
@@ -342,15 +345,18 @@ test_demo_shape(void **state)
                                 " OR activity_start_date >= '" DEMO_REFERENCE_DATE "'"
                                 " OR julianday(activity_start_date) - julianday(legal_date) > 549"),
                          0);
-        long long recent = q1(db, "SELECT count(*) FROM cooperative WHERE legal_date >= '2021-11-01'");
+        long long recent =
+            q1(db, "SELECT count(*) FROM cooperative WHERE legal_date >= '2021-11-01'");
         assert_in_range(recent * 100 / n, 30, 55);
 
         /* Geography nests. */
-        assert_int_equal(q1(db, "SELECT count(*) FROM cooperative c JOIN province p"
-                                " ON p.code = c.province_code WHERE p.region_code <> c.region_code"),
+        assert_int_equal(q1(db,
+                            "SELECT count(*) FROM cooperative c JOIN province p"
+                            " ON p.code = c.province_code WHERE p.region_code <> c.region_code"),
                          0);
-        assert_int_equal(q1(db, "SELECT count(*) FROM cooperative c JOIN commune m"
-                                " ON m.code = c.commune_code WHERE m.province_code <> c.province_code"),
+        assert_int_equal(q1(db,
+                            "SELECT count(*) FROM cooperative c JOIN commune m"
+                            " ON m.code = c.commune_code WHERE m.province_code <> c.province_code"),
                          0);
         assert_int_equal(q1(db, "SELECT count(*) FROM cooperative WHERE commune_code IS NULL"), 0);
         assert_true(q1(db, "SELECT count(DISTINCT region_code) FROM cooperative") == 12);
@@ -366,18 +372,20 @@ test_demo_shape(void **state)
                          n);
         assert_int_equal(q1(db, "SELECT count(*) FROM membership WHERE role = 'treasurer'"), n);
         assert_int_equal(q1(db, "SELECT count(*) FROM membership WHERE role = 'secretary'"), n);
-        assert_int_equal(q1(db, "SELECT count(*) FROM cooperative c WHERE members_women <>"
-                                " (SELECT count(*) FROM membership m JOIN person p"
-                                " ON p.id = m.person_id WHERE m.cooperative_id = c.id"
-                                " AND p.sex = 'F')"
-                                " OR members_youth <> (SELECT count(*) FROM membership m"
-                                " JOIN person p ON p.id = m.person_id WHERE m.cooperative_id = c.id"
-                                " AND p.birth_date > date('" DEMO_REFERENCE_DATE "', '-35 years'))"),
+        assert_int_equal(q1(db,
+                            "SELECT count(*) FROM cooperative c WHERE members_women <>"
+                            " (SELECT count(*) FROM membership m JOIN person p"
+                            " ON p.id = m.person_id WHERE m.cooperative_id = c.id"
+                            " AND p.sex = 'F')"
+                            " OR members_youth <> (SELECT count(*) FROM membership m"
+                            " JOIN person p ON p.id = m.person_id WHERE m.cooperative_id = c.id"
+                            " AND p.birth_date > date('" DEMO_REFERENCE_DATE "', '-35 years'))"),
                          0);
-        assert_int_equal(q1(db, "SELECT count(*) FROM person p JOIN membership m"
-                                " ON m.person_id = p.id JOIN cooperative c ON c.id = m.cooperative_id"
-                                " WHERE p.region_code <> c.region_code"
-                                " OR p.province_code <> c.province_code"),
+        assert_int_equal(q1(db,
+                            "SELECT count(*) FROM person p JOIN membership m"
+                            " ON m.person_id = p.id JOIN cooperative c ON c.id = m.cooperative_id"
+                            " WHERE p.region_code <> c.region_code"
+                            " OR p.province_code <> c.province_code"),
                          0);
         assert_int_equal(q1(db, "SELECT count(*) FROM person WHERE birth_date < '1950-01-01'"
                                 " OR birth_date > '2006-12-31'"),
@@ -410,10 +418,10 @@ int
 main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_geo_load),
-                cmocka_unit_test(test_geo_cache),
-                cmocka_unit_test(test_demo_deterministic),
-                cmocka_unit_test(test_demo_shape),
+            cmocka_unit_test(test_geo_load),
+            cmocka_unit_test(test_geo_cache),
+            cmocka_unit_test(test_demo_deterministic),
+            cmocka_unit_test(test_demo_shape),
         };
         return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -1,0 +1,18 @@
+#!/bin/sh
+# print-demo-logins.sh: what `make run` prints before serving.
+listen=${1:-127.0.0.1:8080}
+cat <<MSG
+
+  murafiq is starting on http://$listen/
+
+  Demo accounts (password: murafiq-demo-2026):
+    admin       administrator, all regions
+    manager     program manager, all regions
+    officer03   regional officer, Fès-Meknès (03) only
+    officer06   regional officer, Casablanca-Settat (06) only
+    coach       coach (read only)
+    viewer      viewer (read only, no personal data)
+
+  Stop with Ctrl-C. The data is in ./murafiq.db (delete it to start again).
+
+MSG
