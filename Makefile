@@ -36,15 +36,18 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 all: $(BUILD)/murafiq
 
 $(BUILD)/murafiq: $(BUILD)/obj/src/main.o $(LIB_OBJ) $(GEN_OBJ)
-	$(CC) $(SAN) -o $@ $^ $(LDLIBS_ALL)
+	@echo "  LD    $@"
+	@$(CC) $(SAN) -o $@ $^ $(LDLIBS_ALL)
 
 $(BUILD)/obj/%.o: %.c $(wildcard src/*/*.h) | $(BUILD)/gen/catalogs.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+	@echo "  CC    $<"
+	@$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Wno-overlength-strings -c -o $@ $<
+	@echo "  CC    $<"
+	@$(CC) $(CFLAGS_ALL) -Wno-overlength-strings -c -o $@ $<
 
 $(BUILD)/embed: tools/embed.c
 	@mkdir -p $(BUILD)
@@ -71,7 +74,8 @@ $(BUILD)/gen/geo.c: $(BUILD)/embed $(GEO_CSV)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(GEN_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) -lcmocka
+	@echo "  LD    $@"
+	@$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) -lcmocka
 
 deps:
 	sh tools/install-deps.sh

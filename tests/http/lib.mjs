@@ -546,11 +546,18 @@ export async function apiAll(client, qs = '', perPage = 200) {
   }
 }
 
-/** Finds cooperatives by exact register number through the API search (q matches it). */
+/** The cooperatives with this exact register number that the client can see (walks every
+ * page: searching by register number is not relied upon here). */
 export async function byRegister(client, reg) {
-  const r = await client.api('GET', `/api/v1/cooperatives?per_page=200&q=${encodeURIComponent(reg)}`);
-  if (r.status !== 200) throw new Error(`search ${reg}: ${r.status}`);
-  return r.json().items.filter((c) => c.register_number === reg);
+  const { items } = await apiAll(client);
+  return items.filter((c) => c.register_number === reg);
+}
+
+/** The cooperatives whose name contains the (unique) word, through the API search. */
+export async function byWord(client, word) {
+  const r = await client.api('GET', `/api/v1/cooperatives?per_page=200&q=${encodeURIComponent(word)}`);
+  if (r.status !== 200) throw new Error(`search ${word}: ${r.status} ${r.text.slice(0, 300)}`);
+  return r.json().items;
 }
 
 /** Standard setup for a test file: a demo database and a running server. */
