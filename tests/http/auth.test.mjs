@@ -1,0 +1,400 @@
+// auth.test.mjs: login, logout, sessions, CSRF, cookies, security headers, language, redirects.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  Client,
+  DEMO_PASSWORD,
+  byWord,
+  cleanupDirs,
+  coopData,
+  coopForm,
+  csrfOf,
+  loggedIn,
+  login,
+  setupServer,
+  tokenClient,
+} from './lib.mjs';
+
+let env;
+let admin; // bearer client, to look at the data without a session
+
+before(async () => {
+  env = await setupServer();
+  admin = await tokenClient(env.base, env.db, 'admin');
+});
+
+after(async () => {
+  if (env && env.server.exited() === null) await env.server.stop();
+  cleanupDirs();
+});
+
+function htmlLangDir(html) {
+  const m = /<html\b[^>]*\blang="([^"]*)"[^>]*\bdir="([^"]*)"/.exec(html);
+  assert.ok(m, 'the page has <html lang=... dir=...>');
+  return { lang: m[1], dir: m[2] };
+}
+
+function errorSummary(html) {
+  const m = /<div class="error-summary"[^>]*>([\s\S]*?)<\/div>/.exec(html);
+  return m ? m[1] : null;
+}
+
+describe('authentication', () => {
+  test('GET /healthz answers 200 {"status":"ok"} without login', async () => {
+    const r = await new Client(env.base).get('/healthz');
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type'), /^application\/json/);
+    assert.deepEqual(r.json(), { status: 'ok' });
+  });
+
+  test('the login page is Arabic, right to left, and carries a pre-login CSRF token', async () => {
+    const c = new Client(env.base);
+    const r = await c.get('/login');
+    assert.equal(r.status, 200);
+    assert.deepEqual(htmlLangDir(r.text), { lang: 'ar', dir: 'rtl' });
+    const pre = r.setCookies.find((k) => k.name === 'mq_pre');
+    assert.ok(pre, 'GET /login sets mq_pre');
+    assert.ok(pre.attrs.httponly, 'mq_pre is HttpOnly');
+    assert.ok(pre.attrs.samesite, 'mq_pre has SameSite');
+    const token = csrfOf(r.text);
+    assert.match(token, /^[0-9a-f]{16,}$/, 'the login form has a csrf hidden field');
+    // The same visitor keeps the same pre-login token.
+    const again = await c.get('/login');
+    assert.equal(csrfOf(again.text), token);
+  });
+
+  test('a good login answers 303 to next with an HttpOnly, SameSite=Lax session cookie', async () => {
+    const c = new Client(env.base);
+    await c.get('/login');
+    const r = await c.postForm('/login', { login: 'viewer', password: DEMO_PASSWORD, next: '/cooperatives?status=active' });
+    assert.equal(r.status, 303);
+    assert.equal(r.location, '/cooperatives?status=active');
+    const s = r.setCookies.find((k) => k.name === 'mq_session');
+    assert.ok(s, 'a session cookie is set');
+    assert.match(s.value, /^[0-9a-f]{32}$/);
+    assert.equal(s.attrs.httponly, true, 'HttpOnly');
+    assert.equal(String(s.attrs.samesite).toLowerCase(), 'lax', 'SameSite=Lax');
+    assert.equal(s.attrs.path, '/');
+    const page = await c.get('/cooperatives');
+    assert.equal(page.status, 200);
+    assert.match(page.text, /<form method="post" action="\/logout"/, 'logged-in pages have a logout form');
+    assert.match(page.text, /viewer/);
+  });
+
+  test('wrong password and unknown login get the same 401 answer and no session', async () => {
+    const answers = [];
+    for (const [who, pw] of [
+      ['viewer', 'not-the-password-at-all'],
+      ['nobody-here', 'not-the-password-at-all'],
+      ['viewer', DEMO_PASSWORD + 'x'],
+    ]) {
+      const c = new Client(env.base);
+      await c.get('/login');
+      const r = await c.postForm('/login', { login: who, password: pw, next: '/' });
+      assert.equal(r.status, 401, `${who}: 401`);
+      assert.ok(!r.setCookies.some((k) => k.name === 'mq_session' && k.value), `${who}: no session cookie`);
+      assert.ok(!c.cookies.has('mq_session'));
+      const summary = errorSummary(r.text);
+      assert.ok(summary, `${who}: the page explains the failure`);
+      answers.push(summary);
+      // Still anonymous: a protected page sends to the login page.
+      const p = await c.get('/cooperatives');
+      assert.equal(p.status, 303);
+    }
+    assert.equal(answers[0], answers[1], 'unknown login and wrong password give the same message');
+    assert.equal(answers[0], answers[2]);
+  });
+
+  test('a failed login echoes the login escaped, never as markup', async () => {
+    const c = new Client(env.base);
+    await c.get('/login');
+    const evil = '"><script>alert(1)</script>';
+    const r = await c.postForm('/login', { login: evil, password: 'whatever-password', next: '/' });
+    assert.equal(r.status, 401);
+    assert.ok(!r.text.includes('<script>alert(1)</script>'), 'the login is escaped');
+    assert.ok(!r.text.includes('"><script>'), 'the attribute is not broken out of');
+  });
+
+  test('a login without password is refused (400) and sets no session', async () => {
+    const c = new Client(env.base);
+    await c.get('/login');
+    const r = await c.postForm('/login', { login: 'viewer', next: '/' });
+    assert.equal(r.status, 400);
+    assert.ok(!c.cookies.has('mq_session'));
+  });
+
+  test('unauthenticated: pages redirect to /login?next=..., the API answers 401 JSON', async () => {
+    const c = new Client(env.base);
+    const p = await c.get('/cooperatives');
+    assert.equal(p.status, 303);
+    assert.equal(p.location, '/login?next=%2Fcooperatives');
+    const e = await c.get('/cooperatives/1/edit');
+    assert.equal(e.status, 303);
+    assert.match(e.location, /^\/login\?next=/);
+    const a = await c.get('/api/v1/cooperatives');
+    assert.equal(a.status, 401);
+    assert.match(a.headers.get('content-type'), /^application\/json/);
+    assert.equal(a.json().error.code, 'unauthenticated');
+    const post = await c.request('/api/v1/cooperatives', { method: 'POST', json: coopData() });
+    assert.equal(post.status, 401);
+  });
+
+  test('logout ends the session: the old cookie no longer opens pages or the API', async () => {
+    const c = await loggedIn(env.base, 'viewer');
+    const sid = c.cookies.get('mq_session');
+    assert.ok(sid);
+    assert.equal((await c.get('/cooperatives')).status, 200);
+    const r = await c.postForm('/logout', {});
+    assert.equal(r.status, 303);
+    assert.equal(r.location, '/login');
+    const cleared = r.setCookies.find((k) => k.name === 'mq_session');
+    assert.ok(cleared && (cleared.value === '' || cleared.attrs['max-age'] === '0'), 'the cookie is cleared');
+    // Replay the old cookie as an attacker who kept it would.
+    const replay = new Client(env.base);
+    replay.cookies.set('mq_session', sid);
+    const p = await replay.get('/cooperatives');
+    assert.equal(p.status, 303);
+    assert.match(p.location, /^\/login/);
+    const a = await replay.get('/api/v1/cooperatives');
+    assert.equal(a.status, 401);
+  });
+
+  test('sessions are independent: logging out one does not end another', async () => {
+    const a = await loggedIn(env.base, 'coach');
+    const b = await loggedIn(env.base, 'coach');
+    assert.notEqual(a.cookies.get('mq_session'), b.cookies.get('mq_session'));
+    assert.equal((await a.postForm('/logout', {})).status, 303);
+    assert.equal((await b.get('/cooperatives')).status, 200);
+  });
+});
+
+describe('CSRF', () => {
+  let victim; // a manager session
+  let coopId;
+  let version;
+
+  before(async () => {
+    victim = await loggedIn(env.base, 'manager');
+    const list = await victim.api('GET', '/api/v1/cooperatives?per_page=1');
+    const item = list.json().items[0];
+    coopId = item.id;
+    version = item.version;
+  });
+
+  for (const mode of ['without a token', 'with a wrong token', "with another session's token"]) {
+    test(`every POST route refuses a form ${mode} (403) and changes nothing`, async () => {
+      let token;
+      if (mode === 'without a token') token = false;
+      else if (mode === 'with a wrong token') token = '0123456789abcdef0123456789abcdef';
+      else token = (await loggedIn(env.base, 'manager')).csrf;
+      assert.notEqual(token, victim.csrf);
+
+      // Create.
+      const data = coopData({ region_code: '05' });
+      const word = data.name_fr.split(' ').pop();
+      const create = await victim.postForm('/cooperatives', coopForm(data), { csrf: token });
+      assert.equal(create.status, 403, 'POST /cooperatives');
+      assert.equal((await byWord(admin, word)).length, 0, 'nothing was created');
+
+      // Update.
+      const before1 = (await admin.api('GET', `/api/v1/cooperatives/${coopId}`)).json();
+      const upd = await victim.postForm(`/cooperatives/${coopId}`, [['version', String(version)], ['notes', 'csrf was here']], {
+        csrf: token,
+      });
+      assert.equal(upd.status, 403, 'POST /cooperatives/{id}');
+      const after1 = (await admin.api('GET', `/api/v1/cooperatives/${coopId}`)).json();
+      assert.deepEqual(after1, before1, 'the cooperative is unchanged');
+
+      // Language.
+      const lang = await victim.postForm('/lang', { lang: 'fr', next: '/' }, { csrf: token });
+      assert.equal(lang.status, 403, 'POST /lang');
+      const page = await victim.get('/cooperatives');
+      assert.match(page.text, /<html lang="ar"/, 'the language did not change');
+
+      // Logout.
+      const out = await victim.postForm('/logout', {}, { csrf: token });
+      assert.equal(out.status, 403, 'POST /logout');
+      assert.equal((await victim.get('/cooperatives')).status, 200, 'still logged in');
+
+      // JSON API with the session cookie.
+      const apiData = coopData({ region_code: '05' });
+      const apiWord = apiData.name_fr.split(' ').pop();
+      const headers = token ? { 'x-csrf-token': token } : {};
+      const post = await victim.request('/api/v1/cooperatives', { method: 'POST', json: apiData, headers });
+      assert.equal(post.status, 403, 'POST /api/v1/cooperatives');
+      assert.equal(post.json().error.code, 'forbidden');
+      assert.equal((await byWord(admin, apiWord)).length, 0, 'nothing was created through the API');
+      const patch = await victim.request(`/api/v1/cooperatives/${coopId}`, {
+        method: 'PATCH',
+        json: { notes: 'csrf was here' },
+        headers,
+      });
+      assert.equal(patch.status, 403, 'PATCH /api/v1/cooperatives/{id}');
+      assert.deepEqual((await admin.api('GET', `/api/v1/cooperatives/${coopId}`)).json(), before1);
+    });
+  }
+
+  test('POST /login and anonymous POST /lang need the pre-login token', async () => {
+    const c = new Client(env.base);
+    await c.get('/login');
+    const real = c.csrf;
+    for (const token of [false, 'ffffffffffffffffffffffffffffffff']) {
+      const r = await c.postForm('/login', { login: 'viewer', password: DEMO_PASSWORD, next: '/' }, { csrf: token });
+      assert.equal(r.status, 403, `login with token ${token}`);
+      assert.ok(!c.cookies.has('mq_session'), 'no session');
+      const l = await c.postForm('/lang', { lang: 'fr', next: '/login' }, { csrf: token });
+      assert.equal(l.status, 403, `lang with token ${token}`);
+      assert.ok(!c.cookies.has('mq_lang'), 'no language cookie');
+    }
+    // A token from another visitor's pre-login cookie is refused too.
+    const other = new Client(env.base);
+    await other.get('/login');
+    const r = await c.postForm('/login', { login: 'viewer', password: DEMO_PASSWORD, next: '/' }, { csrf: other.csrf });
+    assert.equal(r.status, 403);
+    // And with the right one it works.
+    const ok = await c.postForm('/login', { login: 'viewer', password: DEMO_PASSWORD, next: '/' }, { csrf: real });
+    assert.equal(ok.status, 303);
+  });
+
+  test('the right token in the X-CSRF-Token header works for JSON with the cookie; bearer needs none', async () => {
+    const r = await victim.api('PATCH', `/api/v1/cooperatives/${coopId}`, { notes: 'with header' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json().notes, 'with header');
+    const bearer = await tokenClient(env.base, env.db, 'manager');
+    const b = await bearer.api('PATCH', `/api/v1/cooperatives/${coopId}`, { notes: 'with bearer' });
+    assert.equal(b.status, 200, b.text);
+    assert.equal(b.json().notes, 'with bearer');
+    version = b.json().version;
+  });
+
+  test('every form of a logged-in page carries the session token', async () => {
+    const r = await victim.get('/cooperatives/new');
+    assert.equal(r.status, 200);
+    const forms = [...r.text.matchAll(/<form\b[^>]*method="post"[^>]*>([\s\S]*?)<\/form>/g)];
+    assert.ok(forms.length >= 3, 'language, logout and record forms');
+    for (const f of forms) assert.match(f[1], new RegExp(`name="csrf" value="${victim.csrf}"`));
+  });
+});
+
+describe('headers and cookies', () => {
+  test('security headers on pages, error pages and the API', async () => {
+    const viewer = await loggedIn(env.base, 'viewer');
+    const anon = new Client(env.base);
+    const responses = {
+      'login page': await anon.get('/login'),
+      'list page': await viewer.get('/cooperatives'),
+      '404 page': await viewer.get('/no/such/page'),
+      'API list': await viewer.get('/api/v1/cooperatives?per_page=1'),
+      'API 401': await anon.get('/api/v1/cooperatives'),
+      'API 404': await viewer.get('/api/v1/cooperatives/999999999'),
+    };
+    for (const [what, r] of Object.entries(responses)) {
+      const csp = r.headers.get('content-security-policy');
+      assert.ok(csp, `${what}: Content-Security-Policy`);
+      assert.match(csp, /default-src 'self'/, `${what}: CSP default-src`);
+      assert.match(csp, /frame-ancestors 'none'/, `${what}: CSP frame-ancestors`);
+      assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/, `${what}: no unsafe CSP source`);
+      assert.equal(r.headers.get('x-content-type-options'), 'nosniff', `${what}: nosniff`);
+      assert.equal(r.headers.get('cache-control'), 'no-store', `${what}: Cache-Control: no-store`);
+    }
+    assert.match(responses['list page'].headers.get('content-type'), /^text\/html; charset=utf-8/);
+    assert.match(responses['API list'].headers.get('content-type'), /^application\/json/);
+  });
+});
+
+describe('language', () => {
+  test('switching to French changes lang/dir and is remembered for the user at the next login', async () => {
+    const c = await loggedIn(env.base, 'officer06');
+    let page = await c.get('/cooperatives');
+    assert.deepEqual(htmlLangDir(page.text), { lang: 'ar', dir: 'rtl' });
+    const r = await c.postForm('/lang', { lang: 'fr', next: '/cooperatives' });
+    assert.equal(r.status, 303);
+    assert.equal(r.location, '/cooperatives');
+    page = await c.get('/cooperatives');
+    assert.deepEqual(htmlLangDir(page.text), { lang: 'fr', dir: 'ltr' });
+
+    // A new login from a fresh browser (no language cookie) gets French.
+    const fresh = await loggedIn(env.base, 'officer06');
+    assert.ok(!fresh.cookies.has('mq_lang'));
+    page = await fresh.get('/cooperatives');
+    assert.deepEqual(htmlLangDir(page.text), { lang: 'fr', dir: 'ltr' });
+
+    // English, then back to Arabic.
+    await fresh.postForm('/lang', { lang: 'en', next: '/' });
+    page = await fresh.get('/cooperatives');
+    assert.deepEqual(htmlLangDir(page.text), { lang: 'en', dir: 'ltr' });
+    await fresh.postForm('/lang', { lang: 'ar', next: '/' });
+    page = await c.get('/cooperatives'); // the other session follows the user's preference
+    assert.deepEqual(htmlLangDir(page.text), { lang: 'ar', dir: 'rtl' });
+  });
+
+  test('an unknown language is refused (400) and changes nothing', async () => {
+    const c = await loggedIn(env.base, 'coach');
+    const r = await c.postForm('/lang', { lang: 'de', next: '/' });
+    assert.equal(r.status, 400);
+    const page = await c.get('/cooperatives');
+    assert.deepEqual(htmlLangDir(page.text), { lang: 'ar', dir: 'rtl' });
+  });
+
+  test('an anonymous visitor can switch the login page to French', async () => {
+    const c = new Client(env.base);
+    await c.get('/login');
+    const r = await c.postForm('/lang', { lang: 'fr', next: '/login' });
+    assert.equal(r.status, 303);
+    assert.equal(r.location, '/login');
+    assert.equal(c.cookies.get('mq_lang'), 'fr');
+    const page = await c.get('/login');
+    assert.deepEqual(htmlLangDir(page.text), { lang: 'fr', dir: 'ltr' });
+  });
+});
+
+describe('redirects', () => {
+  const evil = ['//evil.example', '//evil.example/path', 'https://evil.example/', '/\\evil.example', 'evil.example', 'javascript:alert(1)'];
+
+  for (const next of evil) {
+    test(`login with next=${next} redirects to /`, async () => {
+      const c = new Client(env.base);
+      const g = await c.get(`/login?next=${encodeURIComponent(next)}`);
+      const hidden = /name="next" value="([^"]*)"/.exec(g.text);
+      assert.ok(hidden, 'the login form carries next');
+      assert.equal(hidden[1], '/', 'the form does not carry the foreign target');
+      const r = await c.postForm('/login', { login: 'viewer', password: DEMO_PASSWORD, next });
+      assert.equal(r.status, 303);
+      assert.equal(r.location, '/');
+    });
+  }
+
+  test('a header-splitting next is refused', async () => {
+    const c = new Client(env.base);
+    await c.get('/login');
+    const r = await c.postForm('/login', { login: 'viewer', password: DEMO_PASSWORD, next: '/x\r\nSet-Cookie: evil=1' });
+    assert.equal(r.status, 303);
+    assert.equal(r.location, '/');
+    assert.ok(!r.setCookies.some((k) => k.name === 'evil'));
+  });
+
+  test('/lang refuses a foreign next too', async () => {
+    const c = await loggedIn(env.base, 'viewer');
+    const r = await c.postForm('/lang', { lang: 'ar', next: '//evil.example' });
+    assert.equal(r.status, 303);
+    assert.equal(r.location, '/');
+  });
+
+  test('a local next is kept, and the start page leads to the cooperatives', async () => {
+    const c = new Client(env.base);
+    await login(c, 'viewer', DEMO_PASSWORD, '/cooperatives?sector=argan');
+    const home = await c.get('/');
+    assert.equal(home.status, 303);
+    assert.equal(home.location, '/cooperatives');
+    const g = await c.get('/login');
+    assert.equal(g.status, 303, 'a logged-in user is sent away from the login page');
+  });
+});
+
+describe('shutdown', () => {
+  test('the server stops on SIGTERM with exit code 0', async () => {
+    const r = await env.server.stop();
+    assert.equal(r.signal, null, `no signal death (log: ${r.log.slice(-2000)})`);
+    assert.equal(r.code, 0, `exit code 0 (log: ${r.log.slice(-2000)})`);
+  });
+});
