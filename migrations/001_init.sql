@@ -58,6 +58,9 @@ CREATE TABLE cooperative (
 CREATE INDEX cooperative_scope ON cooperative(region_code, province_code, sector);
 CREATE INDEX cooperative_legal_date ON cooperative(legal_date);
 CREATE INDEX cooperative_province_fold ON cooperative(province_code, name_fold);
+CREATE INDEX cooperative_name_ar ON cooperative(name_ar, id);
+CREATE INDEX cooperative_name_fr ON cooperative(name_fr COLLATE NOCASE, id);
+CREATE INDEX cooperative_members ON cooperative(members_total, id);
 
 CREATE TABLE person (
     id INTEGER PRIMARY KEY,
