@@ -30,6 +30,7 @@ coop_filter_from_query(struct request *req, struct coop_filter *f, struct errs *
 {
         memset(f, 0, sizeof(*f));
         const char *q = v_text(e, "q", q_or_empty(req, "q"), 0, 200, 0);
+        f->q_raw = q ? q : "";
         f->q = q ? text_fold(req->arena, q) : "";
         if (f->q == NULL)
                 f->q = "";

@@ -61,10 +61,10 @@ read_coop(sqlite3_stmt *st, struct arena *a, struct coop *c)
         " AND (:status = '' OR status = :status)"                                                  \
         " AND (:legal_from = '' OR legal_date >= :legal_from)"                                     \
         " AND (:legal_to = '' OR legal_date <= :legal_to)"                                         \
-        " AND (:w1 = '' OR instr(name_fold, :w1) > 0 OR register_number = :q)"                     \
+        " AND (register_number = :q OR ((:w1 = '' OR instr(name_fold, :w1) > 0)"                   \
         " AND (:w2 = '' OR instr(name_fold, :w2) > 0)"                                             \
         " AND (:w3 = '' OR instr(name_fold, :w3) > 0)"                                             \
-        " AND (:w4 = '' OR instr(name_fold, :w4) > 0)"
+        " AND (:w4 = '' OR instr(name_fold, :w4) > 0)))"
 
 #define COOP_LIST(order)                                                                           \
         "SELECT " COOP_COLUMNS " FROM cooperative" COOP_WHERE " ORDER BY " order                   \
@@ -93,7 +93,7 @@ bind_filter(sqlite3_stmt *st, const struct scope *scope, const struct coop_filte
         /* Split the folded query into at most four words; each must appear in the name. */
         const char *w[4] = {"", "", "", ""};
         char *q = arena_strdup(a, f->q ? f->q : "");
-        db_bind_text(st, ":q", q);
+        db_bind_text(st, ":q", f->q_raw ? f->q_raw : "");
         char *save = NULL;
         int n = 0;
         for (char *tok = strtok_r(q, " ", &save); tok && n < 4; tok = strtok_r(NULL, " ", &save))

@@ -17,6 +17,7 @@ enum coop_sort { COOP_SORT_NAME_FR, COOP_SORT_NAME_AR, COOP_SORT_LEGAL_DATE, COO
 
 struct coop_filter {
         const char *q;          /* folded search text ("" = none): every word must match */
+        const char *q_raw;      /* the query as typed: matched exactly against register numbers */
         const char *region;     /* "" = any */
         const char *province;   /* "" = any */
         const char *sector;     /* "" = any */
