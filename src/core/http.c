@@ -92,6 +92,15 @@ static const char *const role_names[ROLE_COUNT] = {"admin", "program_manager", "
                                                    "coach", "viewer"};
 
 const char *
+role_label(enum role role)
+{
+        static const char *const labels[ROLE_COUNT] = {N_("Administrator"), N_("Program manager"),
+                                                       N_("Regional officer"), N_("Coach"),
+                                                       N_("Viewer")};
+        return (unsigned)role < ROLE_COUNT ? labels[role] : "?";
+}
+
+const char *
 role_name(enum role role)
 {
         return (unsigned)role < ROLE_COUNT ? role_names[role] : "?";

@@ -135,6 +135,8 @@ const char *req_cookie(struct request *req, const char *key);
 /* The user may do perm (role check only; region scope is the storage layer's job). */
 int user_can(const struct user *u, enum perm perm);
 const char *role_name(enum role role);
+/* The English label msgid of a role ("Regional officer"), to translate with _(). */
+const char *role_label(enum role role);
 int role_from_name(const char *name);
 
 /* Response helpers. */

@@ -72,7 +72,7 @@ page_begin(struct request *req, const char *title, const char *nav)
         if (req->user) {
                 html_printf(b, "<form method=\"post\" action=\"/logout\" class=\"logout\">"
                                "<span class=\"who\"><bdi>%s</bdi> · %s</span>",
-                            req->user->login, _(L, role_name(req->user->role)));
+                            req->user->login, _(L, role_label(req->user->role)));
                 page_csrf(req);
                 html_printf(b, "<button>%s</button></form>", _(L, "Log out"));
         }
