@@ -318,7 +318,7 @@ members_section(struct request *req, const struct coop *c)
                                "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td></tr>",
                             _(L, "Name"), m[i].person_id, L == LANG_AR ? m[i].name_ar : m[i].name_fr,
                             _(L, "Role"), _(L, person_role_label(m[i].role)), _(L, "Sex"),
-                            _(L, m[i].sex[0] == 'F' ? "Woman" : "Man"));
+                            m[i].sex[0] == 'F' ? _(L, "Woman") : _(L, "Man"));
         html_raw_trusted(b, "</tbody></table></div>");
         if (n >= PERSON_MEMBERS_MAX)
                 html_printf(b, "<p><a href=\"/people?cooperative=%lld\">%s</a></p>", c->id,
@@ -379,8 +379,8 @@ page_coop_show(struct request *req)
         fact(req, _(L, "Members"), i18n_int(req->arena, L, c.members_total), NULL);
         fact(req, _(L, "Women"), i18n_int(req->arena, L, c.members_women), NULL);
         fact(req, _(L, "Young people"), i18n_int(req->arena, L, c.members_youth), NULL);
-        fact(req, _(L, "Women-only cooperative"), _(L, c.is_women_only ? "Yes" : "No"), NULL);
-        fact(req, _(L, "Soulalyate cooperative"), _(L, c.is_soulalyate ? "Yes" : "No"), NULL);
+        fact(req, _(L, "Women-only cooperative"), c.is_women_only ? _(L, "Yes") : _(L, "No"), NULL);
+        fact(req, _(L, "Soulalyate cooperative"), c.is_soulalyate ? _(L, "Yes") : _(L, "No"), NULL);
         html_raw_trusted(b, "</dl>");
         if (c.notes[0])
                 html_printf(b, "<h3>%s</h3><p class=\"notes\" dir=\"auto\">%s</p>", _(L, "Notes"), c.notes);
