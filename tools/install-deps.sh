@@ -3,7 +3,7 @@
 # (and playwright-core from npm for the browser test). Run by `make deps`; safe to run again.
 set -eu
 
-PKGS="build-essential pkg-config gettext sqlite3 libsqlite3-dev libmicrohttpd-dev libjansson-dev
+PKGS="build-essential ca-certificates pkg-config gettext sqlite3 libsqlite3-dev libmicrohttpd-dev libjansson-dev
 libsodium-dev libicu-dev libcsv-dev libcmocka-dev curl chromium fonts-noto-core fonts-dejavu-core"
 
 SUDO=""
