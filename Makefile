@@ -59,7 +59,7 @@ $(BUILD)/gen/assets.c: $(BUILD)/embed $(ASSETS)
 
 $(BUILD)/gen/%.mo: po/%.po
 	@mkdir -p $(dir $@)
-	msgfmt --check -o $@ $<
+	msgfmt --check-format --check-domain -o $@ $<
 
 $(BUILD)/gen/catalogs.c: $(BUILD)/embed $(MO)
 	$(BUILD)/embed $@ embedded_catalogs $(MO)

@@ -8,13 +8,13 @@
 #include "registry/geo.h"
 
 const struct code_label org_kinds[] = {
-        {"partner", N_("Partner")},
-        {"funder", N_("Funder")},
-        {"public_body", N_("Public body")},
-        {"association", N_("Association")},
-        {"university", N_("University or school")},
-        {"other", N_("Other")},
-        {NULL, NULL},
+    {"partner", N_("Partner")},
+    {"funder", N_("Funder")},
+    {"public_body", N_("Public body")},
+    {"association", N_("Association")},
+    {"university", N_("University or school")},
+    {"other", N_("Other")},
+    {NULL, NULL},
 };
 
 const char *const org_kind_codes[] = {"partner",    "funder", "public_body", "association",
@@ -44,10 +44,18 @@ org_website_ok(const char *s)
         if (p == host || host[0] == '.' || host[0] == ':' || host[0] == '-')
                 return 0;
         for (; *p; p++)
-                if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '"' || *p == '<' ||
-                    *p == '>' || *p == '\\')
+                if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '"' || *p == '<' || *p == '>' ||
+                    *p == '\\')
                         return 0;
         return 1;
+}
+
+/* The value to keep in the record: the checked one, else what was sent (so that a form shown
+ * again with its errors keeps what the person typed), else the old one. */
+static const char *
+keep(const char *checked, const char *sent, const char *old)
+{
+        return checked ? checked : sent ? sent : old;
 }
 
 static const char **
@@ -68,10 +76,10 @@ static const struct {
         size_t max;
         int multiline;
 } text_fields[] = {
-        {"name_ar", 1, 200, 0},
-        {"name_fr", 1, 200, 0},
-        {"acronym", 0, 30, 0},
-        {"notes", 0, 4000, 1},
+    {"name_ar", 1, 200, 0},
+    {"name_fr", 1, 200, 0},
+    {"acronym", 0, 30, 0},
+    {"notes", 0, 4000, 1},
 };
 
 int
@@ -85,14 +93,12 @@ org_apply(struct org *o, struct errs *e, field_get_fn get, void *ctx, const stru
                 v = get(ctx, text_fields[i].name);
                 t = v_text(e, text_fields[i].name, v ? v : *m, text_fields[i].required,
                            text_fields[i].max, text_fields[i].multiline);
-                if (t)
-                        *m = t;
+                *m = keep(t, v, *m);
         }
 
         v = get(ctx, "kind");
         t = v_enum(e, "kind", v ? v : o->kind, 1, org_kind_codes);
-        if (t)
-                o->kind = t;
+        o->kind = keep(t, v, o->kind);
 
         v = get(ctx, "region_code");
         if (v)
@@ -108,18 +114,17 @@ org_apply(struct org *o, struct errs *e, field_get_fn get, void *ctx, const stru
         }
 
         t = v_phone(e, "phone", (v = get(ctx, "phone")) ? v : o->phone);
-        if (t)
-                o->phone = t;
+        o->phone = keep(t, v, o->phone);
         t = v_email(e, "email", (v = get(ctx, "email")) ? v : o->email);
-        if (t)
-                o->email = t;
+        o->email = keep(t, v, o->email);
         v = get(ctx, "website");
         t = v_text(e, "website", v ? v : o->website, 0, 200, 0);
         if (t && t[0] && !org_website_ok(t)) {
-                errs_add(e, "website", "Enter a web address starting with https:// or http://, "
-                                       "like https://www.example.ma.");
-        } else if (t) {
-                o->website = t;
+                errs_add(e, "website",
+                         "Enter a web address starting with https:// or http://, "
+                         "like https://www.example.ma.");
+                t = NULL;
         }
+        o->website = keep(t, v, o->website);
         return e->n == before ? 0 : -1;
 }

@@ -10,8 +10,8 @@ struct geo;
 struct org {
         long long id;
         const char *name_ar, *name_fr;
-        const char *acronym; /* "" when none */
-        const char *kind;    /* an org_kind_codes value */
+        const char *acronym;     /* "" when none */
+        const char *kind;        /* an org_kind_codes value */
         const char *region_code; /* "" for a national organisation */
         const char *phone, *email, *website, *notes;
         long long version;
@@ -30,7 +30,8 @@ extern const char *const org_fields[];
  * the whole record against geography g: names required (at most 200 characters), acronym at
  * most 30, kind one of org_kind_codes, region optional but existing, phone, e-mail, website
  * an http or https address of at most 200 characters, notes at most 4000 (several lines).
- * Returns 0 when valid, else -1 with every problem in e. Strings land in e->arena.
+ * Returns 0 when valid, else -1 with every problem in e; a field that fails keeps the value
+ * sent (for showing the form again), so o must not be saved then. Strings land in e->arena.
  */
 int org_apply(struct org *o, struct errs *e, field_get_fn get, void *ctx, const struct geo *g);
 

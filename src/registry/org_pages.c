@@ -10,7 +10,7 @@
 #include "web/pages.h"
 
 #define PER_PAGE_DEFAULT 50
-#define PER_PAGE_MAX 200
+#define PER_PAGE_MAX     200
 
 static const char *
 q_or_empty(struct request *req, const char *key)
@@ -112,19 +112,24 @@ page_org_list(struct request *req)
                             _(L, "New organisation"));
         html_raw_trusted(b, "</div></div>");
 
-        html_raw_trusted(b, "<form class=\"filters\" method=\"get\" action=\"/organisations\" role=\"search\">");
+        html_raw_trusted(
+            b, "<form class=\"filters\" method=\"get\" action=\"/organisations\" role=\"search\">");
         form_error_summary(req, &e);
-        struct form_field fq = {.name = "q", .label = _(L, "Search by name or acronym"),
-                                .value = q_or_empty(req, "q"), .type = "search", .maxlen = 200,
-                                .dir = "auto", .required = 1};
+        struct form_field fq = {.name = "q",
+                                .label = _(L, "Search by name or acronym"),
+                                .value = q_or_empty(req, "q"),
+                                .type = "search",
+                                .maxlen = 200,
+                                .dir = "auto"};
         form_input(req, &fq, &e);
         struct select_option *opts;
         size_t nopts;
         kind_options(req, &opts, &nopts);
         form_select(req, "kind", _(L, "Kind"), opts, nopts, q_or_empty(req, "kind"),
                     _(L, "All kinds"), &e);
-        html_printf(b, "<div class=\"filter-actions\"><button class=\"primary\">%s</button>"
-                       "<a href=\"/organisations\">%s</a></div></form>",
+        html_printf(b,
+                    "<div class=\"filter-actions\"><button class=\"primary\">%s</button>"
+                    "<a href=\"/organisations\">%s</a></div></form>",
                     _(L, "Apply filters"), _(L, "Clear filters"));
 
         html_printf(b, "<div class=\"list-head\"><p class=\"count\" role=\"status\">%s</p></div>",
@@ -134,20 +139,26 @@ page_org_list(struct request *req)
                 html_printf(b, "<p class=\"empty\">%s</p>",
                             _(L, "No organisation matches these filters."));
         } else {
-                html_printf(b, "<div class=\"table-wrap\"><table class=\"list\"><thead><tr>"
-                               "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-                               "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-                            _(L, "Name"), _(L, "Acronym"), _(L, "Kind"), _(L, "Region"));
+                html_printf(
+                    b,
+                    "<div class=\"table-wrap\"><table class=\"list\"><thead><tr>"
+                    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+                    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+                    _(L, "Name"), _(L, "Acronym"), _(L, "Kind"), _(L, "Region"));
                 for (size_t i = 0; i < n; i++) {
                         struct org *o = &items[i];
-                        html_printf(b, "<tr><th scope=\"row\" data-label=\"%s\"><a href=\"/organisations/%lld\">"
-                                       "<bdi>%s</bdi></a><small><bdi>%s</bdi></small></th>",
+                        html_printf(b,
+                                    "<tr><th scope=\"row\" data-label=\"%s\"><a "
+                                    "href=\"/organisations/%lld\">"
+                                    "<bdi>%s</bdi></a><small><bdi>%s</bdi></small></th>",
                                     _(L, "Name"), o->id, org_name(req, o), org_other_name(req, o));
-                        html_printf(b, "<td data-label=\"%s\"><bdi>%s</bdi></td><td data-label=\"%s\">%s</td>"
-                                       "<td data-label=\"%s\">%s</td></tr>",
-                                    _(L, "Acronym"), o->acronym[0] ? o->acronym : "—", _(L, "Kind"),
-                                    _(L, code_label(org_kinds, o->kind)), _(L, "Region"),
-                                    org_region_text(req, o));
+                        html_printf(
+                            b,
+                            "<td data-label=\"%s\"><bdi>%s</bdi></td><td data-label=\"%s\">%s</td>"
+                            "<td data-label=\"%s\">%s</td></tr>",
+                            _(L, "Acronym"), o->acronym[0] ? o->acronym : "—", _(L, "Kind"),
+                            _(L, code_label(org_kinds, o->kind)), _(L, "Region"),
+                            org_region_text(req, o));
                 }
                 html_raw_trusted(b, "</tbody></table></div>");
                 html_pagination(req, "/organisations", page, per_page, total);
@@ -160,9 +171,16 @@ page_org_list(struct request *req)
 static void
 fact(struct request *req, const char *label, const char *value, const char *cls)
 {
-        html_printf(&req->out, "<div class=\"fact\"><dt>%s</dt><dd%s%s%s><bdi>%s</bdi></dd></div>",
-                    label, cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "",
-                    value && value[0] ? value : "—");
+        /* Every %s is escaped, quotes included: the class attribute is in the format. */
+        if (cls)
+                html_printf(
+                    &req->out,
+                    "<div class=\"fact\"><dt>%s</dt><dd class=\"%s\"><bdi>%s</bdi></dd></div>",
+                    label, cls, value && value[0] ? value : "—");
+        else
+                html_printf(&req->out,
+                            "<div class=\"fact\"><dt>%s</dt><dd><bdi>%s</bdi></dd></div>", label,
+                            value && value[0] ? value : "—");
 }
 
 void
@@ -172,21 +190,25 @@ page_org_show(struct request *req)
         struct org o;
         int rc = org_store_get(req->db, req->id, req->arena, &o);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL, 0);
+                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
+                            0);
                 return;
         }
         page_begin(req, org_name(req, &o), "orgs");
         struct buf *b = &req->out;
         html_printf(b, "<nav class=\"crumbs\"><a href=\"/organisations\">%s</a></nav>",
                     _(L, "Organisations"));
-        html_printf(b, "<div class=\"page-head\"><div><h1><bdi>%s</bdi></h1><p class=\"sub\"><bdi>%s</bdi></p></div>"
-                       "<div class=\"actions\">",
+        html_printf(b,
+                    "<div class=\"page-head\"><div><h1><bdi>%s</bdi></h1><p "
+                    "class=\"sub\"><bdi>%s</bdi></p></div>"
+                    "<div class=\"actions\">",
                     org_name(req, &o), org_other_name(req, &o));
         if (user_can(req->user, PERM_ORG_WRITE))
                 html_printf(b, "<a class=\"button\" href=\"/organisations/%lld/edit\">%s</a>", o.id,
                             _(L, "Edit"));
         html_raw_trusted(b, "</div></div>");
-        html_printf(b, "<section class=\"panel\"><h2>%s</h2><dl class=\"facts\">", _(L, "Identity"));
+        html_printf(b, "<section class=\"panel\"><h2>%s</h2><dl class=\"facts\">",
+                    _(L, "Identity"));
         fact(req, _(L, "Name in Arabic"), o.name_ar, NULL);
         fact(req, _(L, "Name in French"), o.name_fr, NULL);
         fact(req, _(L, "Acronym"), o.acronym, NULL);
@@ -196,13 +218,15 @@ page_org_show(struct request *req)
                     _(L, "Contact"));
         fact(req, _(L, "Phone"), o.phone, "ltr");
         fact(req, _(L, "E-mail"), o.email, "ltr");
-        /* The website was checked to be http(s) on input, so it is safe as a link. */
-        if (o.website[0])
-                html_printf(b, "<div class=\"fact\"><dt>%s</dt><dd class=\"ltr\"><a href=\"%s\" rel=\"noopener noreferrer\">"
-                               "<bdi>%s</bdi></a></dd></div>",
+        /* Only an http(s) address becomes a link, whatever path the row came in by. */
+        if (o.website[0] && org_website_ok(o.website))
+                html_printf(b,
+                            "<div class=\"fact\"><dt>%s</dt><dd class=\"ltr\"><a href=\"%s\" "
+                            "rel=\"noopener noreferrer\">"
+                            "<bdi>%s</bdi></a></dd></div>",
                             _(L, "Website"), o.website, o.website);
         else
-                fact(req, _(L, "Website"), "", NULL);
+                fact(req, _(L, "Website"), o.website, "ltr");
         html_raw_trusted(b, "</dl>");
         if (o.notes[0])
                 html_printf(b, "<h3>%s</h3><p class=\"notes\" dir=\"auto\">%s</p>", _(L, "Notes"),
@@ -223,21 +247,39 @@ org_form(struct request *req, const struct org *o, const struct errs *e)
                     _(L, "Organisations"), title);
         form_error_summary(req, e);
         if (editing)
-                html_printf(b, "<form method=\"post\" action=\"/organisations/%lld\" class=\"record\" novalidate>",
+                html_printf(b,
+                            "<form method=\"post\" action=\"/organisations/%lld\" class=\"record\" "
+                            "novalidate>",
                             o->id);
         else
-                html_raw_trusted(b, "<form method=\"post\" action=\"/organisations\" class=\"record\" novalidate>");
+                html_raw_trusted(
+                    b,
+                    "<form method=\"post\" action=\"/organisations\" class=\"record\" novalidate>");
         page_csrf(req);
         if (editing)
-                html_printf(b, "<input type=\"hidden\" name=\"version\" value=\"%lld\">", o->version);
+                html_printf(b, "<input type=\"hidden\" name=\"version\" value=\"%lld\">",
+                            o->version);
         html_printf(b, "<fieldset><legend>%s</legend>", _(L, "Identity"));
         struct form_field names[] = {
-                {.name = "name_ar", .label = _(L, "Name in Arabic"), .value = o->name_ar,
-                 .required = 1, .maxlen = 200, .dir = "rtl", .extra = "lang=\"ar\""},
-                {.name = "name_fr", .label = _(L, "Name in French"), .value = o->name_fr,
-                 .required = 1, .maxlen = 200, .dir = "ltr", .extra = "lang=\"fr\""},
-                {.name = "acronym", .label = _(L, "Acronym"), .value = o->acronym, .maxlen = 30,
-                 .dir = "auto"},
+            {.name = "name_ar",
+             .label = _(L, "Name in Arabic"),
+             .value = o->name_ar,
+             .required = 1,
+             .maxlen = 200,
+             .dir = "rtl",
+             .extra = "lang=\"ar\""},
+            {.name = "name_fr",
+             .label = _(L, "Name in French"),
+             .value = o->name_fr,
+             .required = 1,
+             .maxlen = 200,
+             .dir = "ltr",
+             .extra = "lang=\"fr\""},
+            {.name = "acronym",
+             .label = _(L, "Acronym"),
+             .value = o->acronym,
+             .maxlen = 30,
+             .dir = "auto"},
         };
         for (size_t i = 0; i < 3; i++)
                 form_input(req, &names[i], e);
@@ -250,21 +292,40 @@ org_form(struct request *req, const struct org *o, const struct errs *e)
                     _(L, "National (no region)"), e);
         html_printf(b, "</fieldset><fieldset><legend>%s</legend>", _(L, "Contact"));
         struct form_field contact[] = {
-                {.name = "phone", .label = _(L, "Phone"), .value = o->phone, .type = "tel",
-                 .maxlen = 32, .dir = "ltr", .extra = "autocomplete=\"tel\""},
-                {.name = "email", .label = _(L, "E-mail"), .value = o->email, .type = "email",
-                 .maxlen = 254, .dir = "ltr"},
-                {.name = "website", .label = _(L, "Website"), .value = o->website, .type = "url",
-                 .maxlen = 200, .dir = "ltr", .hint = _(L, "For example https://www.example.ma")},
+            {.name = "phone",
+             .label = _(L, "Phone"),
+             .value = o->phone,
+             .type = "tel",
+             .maxlen = 32,
+             .dir = "ltr",
+             .extra = "autocomplete=\"tel\""},
+            {.name = "email",
+             .label = _(L, "E-mail"),
+             .value = o->email,
+             .type = "email",
+             .maxlen = 254,
+             .dir = "ltr"},
+            {.name = "website",
+             .label = _(L, "Website"),
+             .value = o->website,
+             .type = "url",
+             .maxlen = 200,
+             .dir = "ltr",
+             .hint = _(L, "For example https://www.example.ma")},
         };
         for (size_t i = 0; i < 3; i++)
                 form_input(req, &contact[i], e);
         html_raw_trusted(b, "</fieldset>");
-        struct form_field notes = {.name = "notes", .label = _(L, "Notes"), .value = o->notes,
-                                   .type = "textarea", .maxlen = 4000, .dir = "auto"};
+        struct form_field notes = {.name = "notes",
+                                   .label = _(L, "Notes"),
+                                   .value = o->notes,
+                                   .type = "textarea",
+                                   .maxlen = 4000,
+                                   .dir = "auto"};
         form_input(req, &notes, e);
-        html_printf(b, "<div class=\"form-actions\"><button class=\"primary\">%s</button>"
-                       "<a href=\"%s\">%s</a></div></form>",
+        html_printf(b,
+                    "<div class=\"form-actions\"><button class=\"primary\">%s</button>"
+                    "<a href=\"%s\">%s</a></div></form>",
                     _(L, "Save organisation"),
                     editing ? arena_printf(req->arena, "/organisations/%lld", o->id)
                             : "/organisations",
@@ -310,8 +371,9 @@ org_save(struct request *req, struct org *o)
                 return;
         case STORE_CONFLICT:
                 reply_error(req, ERR_CONFLICT,
-                            _(req->lang, "Someone else changed this organisation while you were editing it. "
-                                         "Open it again to see their changes, then make yours."),
+                            _(req->lang,
+                              "Someone else changed this organisation while you were editing it. "
+                              "Open it again to see their changes, then make yours."),
                             NULL, 0);
                 return;
         case STORE_NOT_FOUND:
@@ -335,7 +397,8 @@ page_org_edit(struct request *req)
         struct org o;
         int rc = org_store_get(req->db, req->id, req->arena, &o);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL, 0);
+                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
+                            0);
                 return;
         }
         org_form(req, &o, NULL);
@@ -347,7 +410,8 @@ page_org_update(struct request *req)
         struct org o;
         int rc = org_store_get(req->db, req->id, req->arena, &o);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL, 0);
+                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
+                            0);
                 return;
         }
         org_save(req, &o);

@@ -9,7 +9,7 @@
 #include "core/text.h"
 
 #define ORG_COLUMNS                                                                                \
-        "id, name_ar, name_fr, acronym, kind, COALESCE(region_code, ''), phone, email, website,"  \
+        "id, name_ar, name_fr, acronym, kind, COALESCE(region_code, ''), phone, email, website,"   \
         " notes, version, created_at, updated_at"
 
 static void
@@ -44,8 +44,8 @@ read_org(sqlite3_stmt *st, struct arena *a, struct org *o)
         " LIMIT :limit OFFSET :offset"
 
 static const char *const list_sql[2] = {
-        ORG_LIST("name_fr COLLATE NOCASE, id"),
-        ORG_LIST("name_ar, id"),
+    ORG_LIST("name_fr COLLATE NOCASE, id"),
+    ORG_LIST("name_ar, id"),
 };
 
 static void
@@ -120,8 +120,8 @@ org_store_get(struct db *db, long long id, struct arena *a, struct org *out)
 static char *
 org_name_fold(struct arena *a, const struct org *o)
 {
-        char *joined = arena_printf(a, "%s %s", o->name_ar ? o->name_ar : "",
-                                    o->name_fr ? o->name_fr : "");
+        char *joined =
+            arena_printf(a, "%s %s", o->name_ar ? o->name_ar : "", o->name_fr ? o->name_fr : "");
         char *f = text_fold(a, joined);
         return f ? f : arena_strdup(a, "");
 }
@@ -164,10 +164,10 @@ org_store_insert(struct db *db, struct org *o, struct arena *a)
         int rc = STORE_ERROR;
         o->created_at = o->updated_at = db_now(a);
         sqlite3_stmt *st = db_stmt(
-                db, "INSERT INTO organisation (name_ar, name_fr, name_fold, acronym, kind,"
-                    " region_code, phone, email, website, notes, version, created_at, updated_at)"
-                    " VALUES (:name_ar, :name_fr, :name_fold, :acronym, :kind, :region_code,"
-                    " :phone, :email, :website, :notes, 1, :now, :now)");
+            db, "INSERT INTO organisation (name_ar, name_fr, name_fold, acronym, kind,"
+                " region_code, phone, email, website, notes, version, created_at, updated_at)"
+                " VALUES (:name_ar, :name_fr, :name_fold, :acronym, :kind, :region_code,"
+                " :phone, :email, :website, :notes, 1, :now, :now)");
         if (st == NULL)
                 goto fail;
         bind_org(st, o, a);
@@ -200,12 +200,12 @@ org_store_update(struct db *db, struct org *o, long long expected_version, struc
                 goto fail;
         }
         o->updated_at = db_now(a);
-        sqlite3_stmt *st = db_stmt(
-                db, "UPDATE organisation SET name_ar = :name_ar, name_fr = :name_fr,"
-                    " name_fold = :name_fold, acronym = :acronym, kind = :kind,"
-                    " region_code = :region_code, phone = :phone, email = :email,"
-                    " website = :website, notes = :notes, version = version + 1,"
-                    " updated_at = :now WHERE id = :id AND version = :version");
+        sqlite3_stmt *st =
+            db_stmt(db, "UPDATE organisation SET name_ar = :name_ar, name_fr = :name_fr,"
+                        " name_fold = :name_fold, acronym = :acronym, kind = :kind,"
+                        " region_code = :region_code, phone = :phone, email = :email,"
+                        " website = :website, notes = :notes, version = version + 1,"
+                        " updated_at = :now WHERE id = :id AND version = :version");
         rc = STORE_ERROR;
         if (st == NULL)
                 goto fail;

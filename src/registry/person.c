@@ -8,25 +8,25 @@
 #include "registry/geo.h"
 
 const struct code_label person_sexes[] = {
-        {"F", N_("Woman")},
-        {"M", N_("Man")},
-        {NULL, NULL},
+    {"F", N_("Woman")},
+    {"M", N_("Man")},
+    {NULL, NULL},
 };
 
 const char *const person_sex_codes[] = {"F", "M", NULL};
 
 const struct code_label person_roles[] = {
-        {"president", N_("President")},
-        {"treasurer", N_("Treasurer")},
-        {"secretary", N_("Secretary")},
-        {"member", N_("Member")},
-        {NULL, NULL},
+    {"president", N_("President")},
+    {"treasurer", N_("Treasurer")},
+    {"secretary", N_("Secretary")},
+    {"member", N_("Member")},
+    {NULL, NULL},
 };
 
 const char *const person_role_codes[] = {"president", "treasurer", "secretary", "member", NULL};
 
-const char *const person_fields[] = {"name_ar",     "name_fr",     "sex",
-                                     "birth_date",  "phone",       "national_id",
+const char *const person_fields[] = {"name_ar",     "name_fr",       "sex",
+                                     "birth_date",  "phone",         "national_id",
                                      "region_code", "province_code", NULL};
 
 const char *
@@ -42,6 +42,14 @@ static const char *
 or_empty(const char *s)
 {
         return s ? s : "";
+}
+
+/* The value to keep in the record: the checked one, else what was sent (so that a form shown
+ * again with its errors keeps what the person typed), else the old one. */
+static const char *
+keep(const char *checked, const char *sent, const char *old)
+{
+        return checked ? checked : sent ? sent : old;
 }
 
 static int
@@ -116,8 +124,8 @@ check_national_id(struct errs *e, const char *value)
 }
 
 int
-person_apply(struct person *p, struct errs *e, field_get_fn get, void *ctx,
-             const struct geo *g, struct date today, int with_national_id)
+person_apply(struct person *p, struct errs *e, field_get_fn get, void *ctx, const struct geo *g,
+             struct date today, int with_national_id)
 {
         const char *v, *t;
         size_t before = e->n;
@@ -127,30 +135,25 @@ person_apply(struct person *p, struct errs *e, field_get_fn get, void *ctx,
         for (int i = 0; i < 2; i++) {
                 v = get(ctx, names[i]);
                 t = v_text(e, names[i], v ? v : *members[i], 1, 200, 0);
-                if (t)
-                        *members[i] = t;
+                *members[i] = keep(t, v, *members[i]);
         }
 
         v = get(ctx, "sex");
         t = v_enum(e, "sex", v ? v : p->sex, 1, person_sex_codes);
-        if (t)
-                p->sex = t;
+        p->sex = keep(t, v, p->sex);
 
         v = get(ctx, "birth_date");
         t = check_birth_date(e, v ? v : p->birth_date, today);
-        if (t)
-                p->birth_date = t;
+        p->birth_date = keep(t, v, p->birth_date);
 
         v = get(ctx, "phone");
         t = v_phone(e, "phone", v ? v : p->phone);
-        if (t)
-                p->phone = t;
+        p->phone = keep(t, v, p->phone);
 
         if (with_national_id) {
                 v = get(ctx, "national_id");
                 t = check_national_id(e, v ? v : p->national_id);
-                if (t)
-                        p->national_id = t;
+                p->national_id = keep(t, v, p->national_id);
         } else if (p->national_id == NULL) {
                 p->national_id = "";
         }

@@ -42,10 +42,11 @@ extern const char *const person_fields[];
  * today's year; phone; region required and existing, province optional but inside the region.
  * national_id (at most 20 letters and digits, stored uppercased) is read only when
  * with_national_id is set; otherwise p->national_id is left as it is.
- * Returns 0 when valid, else -1 with every problem in e. Strings land in e->arena.
+ * Returns 0 when valid, else -1 with every problem in e; a field that fails keeps the value
+ * sent (for showing the form again), so p must not be saved then. Strings land in e->arena.
  */
-int person_apply(struct person *p, struct errs *e, field_get_fn get, void *ctx,
-                 const struct geo *g, struct date today, int with_national_id);
+int person_apply(struct person *p, struct errs *e, field_get_fn get, void *ctx, const struct geo *g,
+                 struct date today, int with_national_id);
 
 /* The person's age in whole years on `on`, from a full date or a year (then the age reached
  * during that year); -1 when the birth date is unknown or later than `on`. */

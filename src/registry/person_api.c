@@ -87,7 +87,8 @@ api_person_get(struct request *req)
         struct person p;
         int rc = person_store_get(req->db, &req->user->scope, req->id, req->arena, &p);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL, 0);
+                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
+                            0);
                 return;
         }
         reply_person(req, 200, &p);
@@ -127,8 +128,8 @@ json_get(void *ctx, const char *name)
 static int
 check_fields(json_t *obj, struct errs *e)
 {
-        static const char *const extra[] = {"version", "id", "memberships", "created_at",
-                                            "updated_at", NULL};
+        static const char *const extra[] = {"version",    "id",         "memberships",
+                                            "created_at", "updated_at", NULL};
         const char *key;
         json_t *v;
         json_object_foreach(obj, key, v)
@@ -161,8 +162,8 @@ api_person_save(struct request *req, struct person *p)
         int may_nid = user_can(req->user, PERM_NATIONAL_ID);
         if (!may_nid && json_object_get(req->json, "national_id")) {
                 struct field_error fe = {
-                        "national_id",
-                        _(req->lang, "You are not allowed to see or change national ID numbers.")};
+                    "national_id",
+                    _(req->lang, "You are not allowed to see or change national ID numbers.")};
                 reply_error(req, ERR_FORBIDDEN, fe.msg, &fe, 1);
                 return;
         }
@@ -178,8 +179,9 @@ api_person_save(struct request *req, struct person *p)
                 return;
         }
         int creating = p->id == 0;
-        int rc = creating ? person_store_insert(req->db, &req->user->scope, p, req->arena)
-                          : person_store_update(req->db, &req->user->scope, p, expected, req->arena);
+        int rc = creating
+                     ? person_store_insert(req->db, &req->user->scope, p, req->arena)
+                     : person_store_update(req->db, &req->user->scope, p, expected, req->arena);
         struct field_error fe;
         switch (rc) {
         case STORE_OK:
@@ -194,8 +196,9 @@ api_person_save(struct request *req, struct person *p)
                 return;
         case STORE_CONFLICT:
                 reply_error(req, ERR_CONFLICT,
-                            _(req->lang, "Someone else changed this person since you read it. "
-                                         "Read it again, then send your change with its new version."),
+                            _(req->lang,
+                              "Someone else changed this person since you read it. "
+                              "Read it again, then send your change with its new version."),
                             NULL, 0);
                 return;
         case STORE_NOT_FOUND:
@@ -219,7 +222,8 @@ api_person_patch(struct request *req)
         struct person p;
         int rc = person_store_get(req->db, &req->user->scope, req->id, req->arena, &p);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL, 0);
+                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
+                            0);
                 return;
         }
         api_person_save(req, &p);

@@ -11,7 +11,7 @@
 #include "web/pages.h"
 
 #define PER_PAGE_DEFAULT 50
-#define PER_PAGE_MAX 200
+#define PER_PAGE_MAX     200
 
 static const char *
 q_or_empty(struct request *req, const char *key)
@@ -101,21 +101,24 @@ code_options(struct request *req, const struct code_label *t, struct select_opti
 }
 
 /* The province select lists the provinces of the user's regions grouped by region; app.js
- * hides the provinces of other regions once a region is chosen. */
+ * hides the provinces of other regions once a region is chosen. optional adds "(optional)"
+ * to the label (a record's field, not a filter). */
 static void
 province_select(struct request *req, const char *name, const char *label, const char *selected,
-                const char *empty_label, int required, const struct errs *e)
+                const char *empty_label, int optional, const struct errs *e)
 {
         struct buf *b = &req->out;
         const char *err = e ? errs_for(e, name) : NULL;
         html_printf(b, "<div class=\"field%s\"><label for=\"f-%s\">%s</label>",
                     err ? " has-error" : "", name, label);
-        if (!required)
+        if (optional)
                 html_printf(b, " <span class=\"optional\">(%s)</span>", _(req->lang, "optional"));
         if (err)
                 html_printf(b, "<p class=\"error\" id=\"e-%s\">%s</p>", name, err);
-        html_printf(b, "<select id=\"f-%s\" name=\"%s\" data-provinces%s>", name, name,
-                    err ? " aria-invalid=\"true\"" : "");
+        html_printf(b, "<select id=\"f-%s\" name=\"%s\" data-provinces", name, name);
+        if (err)
+                html_printf(b, " aria-invalid=\"true\" aria-describedby=\"e-%s\"", name);
+        html_raw_trusted(b, ">");
         html_printf(b, "<option value=\"\">%s</option>", empty_label);
         struct select_option *regions;
         size_t nr;
@@ -127,8 +130,7 @@ province_select(struct request *req, const char *name, const char *label, const 
                             regions[i].value);
                 for (size_t k = 0; k < np; k++)
                         html_printf(b, "<option value=\"%s\"%s>%s</option>", p[k].code,
-                                    selected && strcmp(selected, p[k].code) == 0 ? " selected"
-                                                                                 : "",
+                                    selected && strcmp(selected, p[k].code) == 0 ? " selected" : "",
                                     p[k].name[req->lang]);
                 html_raw_trusted(b, "</optgroup>");
         }
@@ -164,9 +166,9 @@ page_person_list(struct request *req)
         }
         /* Members of one cooperative: name it, when the caller may see it. */
         struct coop c;
-        int coop_known = e.n == 0 && f.cooperative > 0 &&
-                         coop_store_get(req->db, &req->user->scope, f.cooperative, req->arena,
-                                        &c) == STORE_OK;
+        int coop_known =
+            e.n == 0 && f.cooperative > 0 &&
+            coop_store_get(req->db, &req->user->scope, f.cooperative, req->arena, &c) == STORE_OK;
 
         page_begin(req, _(L, "People"), "people");
         struct buf *b = &req->out;
@@ -177,19 +179,24 @@ page_person_list(struct request *req)
                             _(L, "New person"));
         html_raw_trusted(b, "</div></div>");
         if (coop_known)
-                html_printf(b, "<p class=\"context\">%s <a href=\"/cooperatives/%lld\"><bdi>%s</bdi></a></p>",
-                            _(L, "Members of the cooperative"), c.id,
-                            L == LANG_AR ? c.name_ar : c.name_fr);
+                html_printf(
+                    b,
+                    "<p class=\"context\">%s <a href=\"/cooperatives/%lld\"><bdi>%s</bdi></a></p>",
+                    _(L, "Members of the cooperative"), c.id, L == LANG_AR ? c.name_ar : c.name_fr);
 
         /* Filters: a GET form, so a filtered list is a link that can be shared. */
-        html_raw_trusted(b, "<form class=\"filters\" method=\"get\" action=\"/people\" role=\"search\">");
+        html_raw_trusted(
+            b, "<form class=\"filters\" method=\"get\" action=\"/people\" role=\"search\">");
         form_error_summary(req, &e);
         if (f.cooperative > 0)
                 html_printf(b, "<input type=\"hidden\" name=\"cooperative\" value=\"%lld\">",
                             f.cooperative);
-        struct form_field fq = {.name = "q", .label = _(L, "Search by name"),
-                                .value = q_or_empty(req, "q"), .type = "search", .maxlen = 200,
-                                .dir = "auto", .required = 1};
+        struct form_field fq = {.name = "q",
+                                .label = _(L, "Search by name"),
+                                .value = q_or_empty(req, "q"),
+                                .type = "search",
+                                .maxlen = 200,
+                                .dir = "auto"};
         form_input(req, &fq, &e);
         struct select_option *opts;
         size_t nopts;
@@ -197,41 +204,47 @@ page_person_list(struct request *req)
         form_select(req, "region", _(L, "Region"), opts, nopts, q_or_empty(req, "region"),
                     _(L, "All regions"), &e);
         province_select(req, "province", _(L, "Province or prefecture"),
-                        q_or_empty(req, "province"), _(L, "All provinces"), 1, &e);
+                        q_or_empty(req, "province"), _(L, "All provinces"), 0, &e);
         struct select_option sexes[] = {{"F", _(L, "Women")}, {"M", _(L, "Men")}};
         form_select(req, "sex", _(L, "Sex"), sexes, 2, q_or_empty(req, "sex"), _(L, "Everyone"),
                     &e);
-        html_printf(b, "<div class=\"filter-actions\"><button class=\"primary\">%s</button>"
-                       "<a href=\"/people\">%s</a></div></form>",
+        html_printf(b,
+                    "<div class=\"filter-actions\"><button class=\"primary\">%s</button>"
+                    "<a href=\"/people\">%s</a></div></form>",
                     _(L, "Apply filters"), _(L, "Clear filters"));
 
-        html_printf(b, "<div class=\"list-head\"><p class=\"count\" role=\"status\">%s</p></div>",
-                    arena_printf(req->arena, _(L, "%s people match"),
-                                 i18n_int(req->arena, L, total)));
+        html_printf(
+            b, "<div class=\"list-head\"><p class=\"count\" role=\"status\">%s</p></div>",
+            arena_printf(req->arena, _(L, "%s people match"), i18n_int(req->arena, L, total)));
         if (n == 0) {
-                html_printf(b, "<p class=\"empty\">%s</p>", _(L, "No person matches these filters."));
+                html_printf(b, "<p class=\"empty\">%s</p>",
+                            _(L, "No person matches these filters."));
         } else {
-                html_printf(b, "<div class=\"table-wrap\"><table class=\"list\"><thead><tr>"
-                               "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-                               "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-                               "<th scope=\"col\">%s</th></tr></thead><tbody>",
+                html_printf(b,
+                            "<div class=\"table-wrap\"><table class=\"list\"><thead><tr>"
+                            "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+                            "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+                            "<th scope=\"col\">%s</th></tr></thead><tbody>",
                             _(L, "Name"), _(L, "Sex"), _(L, "Age"), _(L, "Region"),
                             _(L, "Province"));
                 struct date today = date_today();
                 for (size_t i = 0; i < n; i++) {
                         struct person *p = &items[i];
                         int age = person_age(p, today);
-                        html_printf(b, "<tr><th scope=\"row\" data-label=\"%s\"><a href=\"/people/%lld\">"
-                                       "<bdi>%s</bdi></a><small><bdi>%s</bdi></small></th>",
-                                    _(L, "Name"), p->id, person_name(req, p),
-                                    person_other_name(req, p));
-                        html_printf(b, "<td data-label=\"%s\">%s</td><td data-label=\"%s\" class=\"num\">%s</td>",
-                                    _(L, "Sex"), _(L, code_label(person_sexes, p->sex)), _(L, "Age"),
-                                    age >= 0 ? i18n_int(req->arena, L, age) : "—");
-                        html_printf(b, "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td></tr>",
-                                    _(L, "Region"), region_name(req, p->region_code),
-                                    _(L, "Province"),
-                                    p->province_code[0] ? province_name(req, p->province_code) : "—");
+                        html_printf(
+                            b,
+                            "<tr><th scope=\"row\" data-label=\"%s\"><a href=\"/people/%lld\">"
+                            "<bdi>%s</bdi></a><small><bdi>%s</bdi></small></th>",
+                            _(L, "Name"), p->id, person_name(req, p), person_other_name(req, p));
+                        html_printf(b,
+                                    "<td data-label=\"%s\">%s</td><td data-label=\"%s\" "
+                                    "class=\"num\">%s</td>",
+                                    _(L, "Sex"), _(L, code_label(person_sexes, p->sex)),
+                                    _(L, "Age"), age >= 0 ? i18n_int(req->arena, L, age) : "—");
+                        html_printf(
+                            b, "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td></tr>",
+                            _(L, "Region"), region_name(req, p->region_code), _(L, "Province"),
+                            p->province_code[0] ? province_name(req, p->province_code) : "—");
                 }
                 html_raw_trusted(b, "</tbody></table></div>");
                 html_pagination(req, "/people", page, per_page, total);
@@ -244,9 +257,16 @@ page_person_list(struct request *req)
 static void
 fact(struct request *req, const char *label, const char *value, const char *cls)
 {
-        html_printf(&req->out, "<div class=\"fact\"><dt>%s</dt><dd%s%s%s><bdi>%s</bdi></dd></div>",
-                    label, cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "",
-                    value && value[0] ? value : "—");
+        /* Every %s is escaped, quotes included: the class attribute is in the format. */
+        if (cls)
+                html_printf(
+                    &req->out,
+                    "<div class=\"fact\"><dt>%s</dt><dd class=\"%s\"><bdi>%s</bdi></dd></div>",
+                    label, cls, value && value[0] ? value : "—");
+        else
+                html_printf(&req->out,
+                            "<div class=\"fact\"><dt>%s</dt><dd><bdi>%s</bdi></dd></div>", label,
+                            value && value[0] ? value : "—");
 }
 
 /* The memberships of p, with a remove button each and a form to add one (for writers). The
@@ -269,29 +289,39 @@ memberships_section(struct request *req, const struct person *p, const struct er
                 html_printf(b, "<p class=\"empty\">%s</p>",
                             _(L, "This person is not recorded as a member of any cooperative."));
         } else {
-                html_printf(b, "<div class=\"table-wrap\"><table class=\"list\"><thead><tr>"
-                               "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-                               "<th scope=\"col\">%s</th>",
+                html_printf(b,
+                            "<div class=\"table-wrap\"><table class=\"list\"><thead><tr>"
+                            "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+                            "<th scope=\"col\">%s</th>",
                             _(L, "Cooperative"), _(L, "Register number"), _(L, "Role"));
                 if (can_write)
-                        html_printf(b, "<th scope=\"col\"><span class=\"visually-hidden\">%s</span></th>",
-                                    _(L, "Actions"));
+                        html_printf(
+                            b, "<th scope=\"col\"><span class=\"visually-hidden\">%s</span></th>",
+                            _(L, "Actions"));
                 html_raw_trusted(b, "</tr></thead><tbody>");
                 for (size_t i = 0; i < n; i++) {
-                        html_printf(b, "<tr><th scope=\"row\" data-label=\"%s\"><a href=\"/cooperatives/%lld\">"
-                                       "<bdi>%s</bdi></a></th><td data-label=\"%s\" class=\"ltr\"><bdi>%s</bdi></td>"
-                                       "<td data-label=\"%s\">%s</td>",
+                        html_printf(b,
+                                    "<tr><th scope=\"row\" data-label=\"%s\"><a "
+                                    "href=\"/cooperatives/%lld\">"
+                                    "<bdi>%s</bdi></a></th><td data-label=\"%s\" "
+                                    "class=\"ltr\"><bdi>%s</bdi></td>"
+                                    "<td data-label=\"%s\">%s</td>",
                                     _(L, "Cooperative"), m[i].cooperative_id,
                                     L == LANG_AR ? m[i].name_ar : m[i].name_fr,
                                     _(L, "Register number"), m[i].register_number, _(L, "Role"),
                                     _(L, person_role_label(m[i].role)));
                         if (can_write) {
-                                html_printf(b, "<td><form method=\"post\" action=\"/people/%lld/memberships/remove\" class=\"inline\">",
-                                            p->id);
+                                html_printf(
+                                    b,
+                                    "<td><form method=\"post\" "
+                                    "action=\"/people/%lld/memberships/remove\" class=\"inline\">",
+                                    p->id);
                                 page_csrf(req);
-                                html_printf(b, "<input type=\"hidden\" name=\"cooperative_id\" value=\"%lld\">"
-                                               "<button class=\"secondary\">%s</button></form></td>",
-                                            m[i].cooperative_id, _(L, "Remove from this cooperative"));
+                                html_printf(
+                                    b,
+                                    "<input type=\"hidden\" name=\"cooperative_id\" value=\"%lld\">"
+                                    "<button class=\"secondary\">%s</button></form></td>",
+                                    m[i].cooperative_id, _(L, "Remove from this cooperative"));
                         }
                         html_raw_trusted(b, "</tr>");
                 }
@@ -300,20 +330,28 @@ memberships_section(struct request *req, const struct person *p, const struct er
         if (can_write) {
                 html_printf(b, "<h3>%s</h3>", _(L, "Add a membership"));
                 form_error_summary(req, e);
-                html_printf(b, "<form method=\"post\" action=\"/people/%lld/memberships\" class=\"record\" novalidate>",
+                html_printf(b,
+                            "<form method=\"post\" action=\"/people/%lld/memberships\" "
+                            "class=\"record\" novalidate>",
                             p->id);
                 page_csrf(req);
                 struct form_field fr = {.name = "register_number",
                                         .label = _(L, "Register number of the cooperative"),
-                                        .value = regno, .required = 1, .maxlen = 32, .dir = "ltr",
-                                        .hint = _(L, "As written on the registration certificate.")};
+                                        .value = regno,
+                                        .required = 1,
+                                        .maxlen = 32,
+                                        .dir = "ltr",
+                                        .hint =
+                                            _(L, "As written on the registration certificate.")};
                 form_input(req, &fr, e);
                 struct select_option *opts;
                 size_t nopts;
                 code_options(req, person_roles, &opts, &nopts);
-                form_select(req, "role", _(L, "Role"), opts, nopts, role && role[0] ? role : "member",
-                            NULL, e);
-                html_printf(b, "<div class=\"form-actions\"><button class=\"primary\">%s</button></div></form>",
+                form_select(req, "role", _(L, "Role"), opts, nopts,
+                            role && role[0] ? role : "member", NULL, e);
+                html_printf(b,
+                            "<div class=\"form-actions\"><button "
+                            "class=\"primary\">%s</button></div></form>",
                             _(L, "Add membership"));
         }
         html_raw_trusted(b, "</section>");
@@ -328,23 +366,24 @@ person_show(struct request *req, const struct person *p, const struct errs *e, c
         page_begin(req, person_name(req, p), "people");
         struct buf *b = &req->out;
         html_printf(b, "<nav class=\"crumbs\"><a href=\"/people\">%s</a></nav>", _(L, "People"));
-        html_printf(b, "<div class=\"page-head\"><div><h1><bdi>%s</bdi></h1><p class=\"sub\"><bdi>%s</bdi></p></div>"
-                       "<div class=\"actions\">",
+        html_printf(b,
+                    "<div class=\"page-head\"><div><h1><bdi>%s</bdi></h1><p "
+                    "class=\"sub\"><bdi>%s</bdi></p></div>"
+                    "<div class=\"actions\">",
                     person_name(req, p), person_other_name(req, p));
         if (user_can(req->user, PERM_PERSON_WRITE))
                 html_printf(b, "<a class=\"button\" href=\"/people/%lld/edit\">%s</a>", p->id,
                             _(L, "Edit"));
         html_raw_trusted(b, "</div></div>");
 
-        html_printf(b, "<section class=\"panel\"><h2>%s</h2><dl class=\"facts\">", _(L, "Identity"));
+        html_printf(b, "<section class=\"panel\"><h2>%s</h2><dl class=\"facts\">",
+                    _(L, "Identity"));
         fact(req, _(L, "Name in Arabic"), p->name_ar, NULL);
         fact(req, _(L, "Name in French"), p->name_fr, NULL);
         fact(req, _(L, "Sex"), _(L, code_label(person_sexes, p->sex)), NULL);
         fact(req, _(L, "Birth date"), birth_text(req, p), NULL);
         int age = person_age(p, date_today());
-        fact(req, _(L, "Age"),
-             age >= 0 ? arena_printf(req->arena, _(L, "%s years"), i18n_int(req->arena, L, age)) : "",
-             NULL);
+        fact(req, _(L, "Age"), age >= 0 ? i18n_age(req->arena, L, age, 0) : "", NULL);
         if (user_can(req->user, PERM_NATIONAL_ID))
                 fact(req, _(L, "National ID number"), p->national_id, "ltr");
         html_printf(b, "</dl></section><section class=\"panel\"><h2>%s</h2><dl class=\"facts\">",
@@ -363,7 +402,8 @@ get_or_reply(struct request *req, struct person *p)
 {
         int rc = person_store_get(req->db, &req->user->scope, req->id, req->arena, p);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL, 0);
+                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
+                            0);
                 return -1;
         }
         return 0;
@@ -390,20 +430,33 @@ person_form(struct request *req, const struct person *p, const struct errs *e)
                     _(L, "People"), title);
         form_error_summary(req, e);
         if (editing)
-                html_printf(b, "<form method=\"post\" action=\"/people/%lld\" class=\"record\" novalidate>",
-                            p->id);
+                html_printf(
+                    b, "<form method=\"post\" action=\"/people/%lld\" class=\"record\" novalidate>",
+                    p->id);
         else
-                html_raw_trusted(b, "<form method=\"post\" action=\"/people\" class=\"record\" novalidate>");
+                html_raw_trusted(
+                    b, "<form method=\"post\" action=\"/people\" class=\"record\" novalidate>");
         page_csrf(req);
         if (editing)
-                html_printf(b, "<input type=\"hidden\" name=\"version\" value=\"%lld\">", p->version);
+                html_printf(b, "<input type=\"hidden\" name=\"version\" value=\"%lld\">",
+                            p->version);
 
         html_printf(b, "<fieldset><legend>%s</legend>", _(L, "Identity"));
         struct form_field names[] = {
-                {.name = "name_ar", .label = _(L, "Name in Arabic"), .value = p->name_ar,
-                 .required = 1, .maxlen = 200, .dir = "rtl", .extra = "lang=\"ar\""},
-                {.name = "name_fr", .label = _(L, "Name in French"), .value = p->name_fr,
-                 .required = 1, .maxlen = 200, .dir = "ltr", .extra = "lang=\"fr\""},
+            {.name = "name_ar",
+             .label = _(L, "Name in Arabic"),
+             .value = p->name_ar,
+             .required = 1,
+             .maxlen = 200,
+             .dir = "rtl",
+             .extra = "lang=\"ar\""},
+            {.name = "name_fr",
+             .label = _(L, "Name in French"),
+             .value = p->name_fr,
+             .required = 1,
+             .maxlen = 200,
+             .dir = "ltr",
+             .extra = "lang=\"fr\""},
         };
         for (size_t i = 0; i < 2; i++)
                 form_input(req, &names[i], e);
@@ -411,16 +464,24 @@ person_form(struct request *req, const struct person *p, const struct errs *e)
         size_t nopts;
         code_options(req, person_sexes, &opts, &nopts);
         form_select(req, "sex", _(L, "Sex"), opts, nopts, p->sex, _(L, "Choose"), e);
-        struct form_field birth = {.name = "birth_date", .label = _(L, "Birth date"),
-                                   .value = p->birth_date, .maxlen = 10, .dir = "ltr",
-                                   .hint = _(L, "YYYY-MM-DD, or only the year (YYYY) when the day is not known."),
-                                   .extra = "inputmode=\"numeric\""};
+        struct form_field birth = {
+            .name = "birth_date",
+            .label = _(L, "Birth date"),
+            .value = p->birth_date,
+            .maxlen = 10,
+            .dir = "ltr",
+            .hint = _(L, "YYYY-MM-DD, or only the year (YYYY) when the day is not known."),
+            .extra = "inputmode=\"numeric\""};
         form_input(req, &birth, e);
         if (user_can(req->user, PERM_NATIONAL_ID)) {
-                struct form_field nid = {.name = "national_id", .label = _(L, "National ID number"),
-                                         .value = p->national_id, .maxlen = PERSON_NATIONAL_ID_MAX,
-                                         .dir = "ltr", .hint = _(L, "As on the national identity card (CIN), for example AB123456."),
-                                         .extra = "autocomplete=\"off\" autocapitalize=\"characters\""};
+                struct form_field nid = {
+                    .name = "national_id",
+                    .label = _(L, "National ID number"),
+                    .value = p->national_id,
+                    .maxlen = PERSON_NATIONAL_ID_MAX,
+                    .dir = "ltr",
+                    .hint = _(L, "As on the national identity card (CIN), for example AB123456."),
+                    .extra = "autocomplete=\"off\" autocapitalize=\"characters\""};
                 form_input(req, &nid, e);
         }
         html_printf(b, "</fieldset><fieldset><legend>%s</legend>", _(L, "Place and contact"));
@@ -428,13 +489,18 @@ person_form(struct request *req, const struct person *p, const struct errs *e)
         form_select(req, "region_code", _(L, "Region"), opts, nopts, p->region_code,
                     _(L, "Choose a region"), e);
         province_select(req, "province_code", _(L, "Province or prefecture"), p->province_code,
-                        _(L, "Not specified"), 0, e);
-        struct form_field phone = {.name = "phone", .label = _(L, "Phone"), .value = p->phone,
-                                   .type = "tel", .maxlen = 32, .dir = "ltr",
+                        _(L, "Not specified"), 1, e);
+        struct form_field phone = {.name = "phone",
+                                   .label = _(L, "Phone"),
+                                   .value = p->phone,
+                                   .type = "tel",
+                                   .maxlen = 32,
+                                   .dir = "ltr",
                                    .extra = "autocomplete=\"tel\""};
         form_input(req, &phone, e);
-        html_printf(b, "</fieldset><div class=\"form-actions\"><button class=\"primary\">%s</button>"
-                       "<a href=\"%s\">%s</a></div></form>",
+        html_printf(b,
+                    "</fieldset><div class=\"form-actions\"><button class=\"primary\">%s</button>"
+                    "<a href=\"%s\">%s</a></div></form>",
                     _(L, "Save person"),
                     editing ? arena_printf(req->arena, "/people/%lld", p->id) : "/people",
                     _(L, "Cancel"));
@@ -464,9 +530,10 @@ person_save(struct request *req, struct person *p)
         errs_init(&e, req->arena, req->lang);
         int may_nid = user_can(req->user, PERM_NATIONAL_ID);
         if (!may_nid && req_form(req, "national_id")) {
-                reply_error(req, ERR_FORBIDDEN,
-                            _(req->lang, "You are not allowed to see or change national ID numbers."),
-                            NULL, 0);
+                reply_error(
+                    req, ERR_FORBIDDEN,
+                    _(req->lang, "You are not allowed to see or change national ID numbers."), NULL,
+                    0);
                 return;
         }
         long long expected = 0;
@@ -480,8 +547,9 @@ person_save(struct request *req, struct person *p)
                 req->status = 422;
                 return;
         }
-        int rc = p->id > 0 ? person_store_update(req->db, &req->user->scope, p, expected, req->arena)
-                           : person_store_insert(req->db, &req->user->scope, p, req->arena);
+        int rc = p->id > 0
+                     ? person_store_update(req->db, &req->user->scope, p, expected, req->arena)
+                     : person_store_insert(req->db, &req->user->scope, p, req->arena);
         switch (rc) {
         case STORE_OK:
                 reply_redirect(req, arena_printf(req->arena, "/people/%lld", p->id));
@@ -493,8 +561,9 @@ person_save(struct request *req, struct person *p)
                 return;
         case STORE_CONFLICT:
                 reply_error(req, ERR_CONFLICT,
-                            _(req->lang, "Someone else changed this person while you were editing. "
-                                         "Open the record again to see their changes, then make yours."),
+                            _(req->lang,
+                              "Someone else changed this person while you were editing. "
+                              "Open the record again to see their changes, then make yours."),
                             NULL, 0);
                 return;
         case STORE_NOT_FOUND:
@@ -538,7 +607,8 @@ page_person_membership_add(struct request *req)
                 return;
         struct errs e;
         errs_init(&e, req->arena, req->lang);
-        const char *regno = v_text(&e, "register_number", req_form(req, "register_number"), 1, 32, 0);
+        const char *regno =
+            v_text(&e, "register_number", req_form(req, "register_number"), 1, 32, 0);
         const char *role = v_enum(&e, "role", req_form(req, "role"), 1, person_role_codes);
         long long coop_id = 0;
         int rc = STORE_OK;
@@ -546,7 +616,8 @@ page_person_membership_add(struct request *req)
                 rc = person_store_coop_by_register(req->db, &req->user->scope, regno, &coop_id);
                 if (rc == STORE_NOT_FOUND)
                         errs_add(&e, "register_number",
-                                 "No cooperative with this register number is recorded in your regions.");
+                                 "No cooperative with this register number is recorded in your "
+                                 "regions.");
                 else if (rc != STORE_OK)
                         goto internal;
         }
@@ -554,7 +625,8 @@ page_person_membership_add(struct request *req)
         if (e.n == 0) {
                 rc = person_store_add_membership(req->db, &req->user->scope, p.id, coop_id, role);
                 if (rc == STORE_OK) {
-                        reply_redirect(req, arena_printf(req->arena, "/people/%lld#memberships", p.id));
+                        reply_redirect(req,
+                                       arena_printf(req->arena, "/people/%lld#memberships", p.id));
                         return;
                 }
                 if (rc == STORE_DUPLICATE) {
@@ -593,5 +665,6 @@ page_person_membership_remove(struct request *req)
         if (rc == STORE_OK)
                 reply_redirect(req, arena_printf(req->arena, "/people/%lld#memberships", p.id));
         else
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL, 0);
+                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
+                            0);
 }

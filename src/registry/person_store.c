@@ -10,17 +10,17 @@
 #include "core/text.h"
 
 int
-person_store_members(struct db *db, const struct scope *scope, long long coop_id,
-                     struct arena *a, struct person_member **out, size_t *n)
+person_store_members(struct db *db, const struct scope *scope, long long coop_id, struct arena *a,
+                     struct person_member **out, size_t *n)
 {
         *n = 0;
         *out = arena_alloc(a, PERSON_MEMBERS_MAX * sizeof(**out));
         sqlite3_stmt *st = db_stmt(
-                db, "SELECT p.id, p.name_ar, p.name_fr, p.sex, m.role FROM membership m"
-                    " JOIN person p ON p.id = m.person_id WHERE m.cooperative_id = :c AND "
-                    SCOPE_SQL("p.region_code")
-                    " ORDER BY CASE m.role WHEN 'president' THEN 0 WHEN 'treasurer' THEN 1"
-                    " WHEN 'secretary' THEN 2 ELSE 3 END, p.name_fr LIMIT :max");
+            db, "SELECT p.id, p.name_ar, p.name_fr, p.sex, m.role FROM membership m"
+                " JOIN person p ON p.id = m.person_id WHERE m.cooperative_id = :c AND " SCOPE_SQL(
+                    "p.region_code") " ORDER BY CASE m.role WHEN 'president' THEN 0 WHEN "
+                                     "'treasurer' THEN 1"
+                                     " WHEN 'secretary' THEN 2 ELSE 3 END, p.name_fr LIMIT :max");
         if (st == NULL)
                 return STORE_ERROR;
         db_bind_int(st, ":c", coop_id);
@@ -40,7 +40,7 @@ person_store_members(struct db *db, const struct scope *scope, long long coop_id
 }
 
 #define PERSON_COLUMNS                                                                             \
-        "id, name_ar, name_fr, sex, birth_date, phone, national_id, region_code,"                 \
+        "id, name_ar, name_fr, sex, birth_date, phone, national_id, region_code,"                  \
         " COALESCE(province_code, ''), version, created_at, updated_at"
 
 static void
@@ -65,25 +65,27 @@ read_person(sqlite3_stmt *st, struct arena *a, struct person *p)
  * cooperative filter needs the cooperative in scope too, so that it reveals no membership of
  * a cooperative the caller cannot see. */
 #define PERSON_WHERE                                                                               \
-        " WHERE " SCOPE_SQL("region_code")                                                         \
-        " AND (:region = '' OR region_code = :region)"                                             \
-        " AND (:province = '' OR province_code = :province)"                                       \
-        " AND (:sex = '' OR sex = :sex)"                                                           \
-        " AND (:coop = 0 OR id IN (SELECT m.person_id FROM membership m"                           \
-        " JOIN cooperative c ON c.id = m.cooperative_id WHERE m.cooperative_id = :coop"            \
-        " AND " SCOPE_SQL("c.region_code") "))"                                                    \
-        " AND (:w1 = '' OR instr(name_fold, :w1) > 0)"                                             \
-        " AND (:w2 = '' OR instr(name_fold, :w2) > 0)"                                             \
-        " AND (:w3 = '' OR instr(name_fold, :w3) > 0)"                                             \
-        " AND (:w4 = '' OR instr(name_fold, :w4) > 0)"
+        " WHERE " SCOPE_SQL(                                                                       \
+            "region_code") " AND (:region = '' OR region_code = :region)"                          \
+                           " AND (:province = '' OR province_code = :province)"                    \
+                           " AND (:sex = '' OR sex = :sex)"                                        \
+                           " AND (:coop = 0 OR id IN (SELECT m.person_id FROM membership m"        \
+                           " JOIN cooperative c ON c.id = m.cooperative_id WHERE "                 \
+                           "m.cooperative_id = :coop"                                              \
+                           " AND " SCOPE_SQL(                                                      \
+                               "c.region_code") "))"                                               \
+                                                " AND (:w1 = '' OR instr(name_fold, :w1) > 0)"     \
+                                                " AND (:w2 = '' OR instr(name_fold, :w2) > 0)"     \
+                                                " AND (:w3 = '' OR instr(name_fold, :w3) > 0)"     \
+                                                " AND (:w4 = '' OR instr(name_fold, :w4) > 0)"
 
 #define PERSON_LIST(order)                                                                         \
         "SELECT " PERSON_COLUMNS " FROM person" PERSON_WHERE " ORDER BY " order                    \
         " LIMIT :limit OFFSET :offset"
 
 static const char *const list_sql[2] = {
-        PERSON_LIST("name_fr COLLATE NOCASE, id"),
-        PERSON_LIST("name_ar, id"),
+    PERSON_LIST("name_fr COLLATE NOCASE, id"),
+    PERSON_LIST("name_ar, id"),
 };
 
 static void
@@ -167,8 +169,8 @@ person_store_get(struct db *db, const struct scope *scope, long long id, struct 
 char *
 person_name_fold(struct arena *a, const struct person *p)
 {
-        char *joined = arena_printf(a, "%s %s", p->name_ar ? p->name_ar : "",
-                                    p->name_fr ? p->name_fr : "");
+        char *joined =
+            arena_printf(a, "%s %s", p->name_ar ? p->name_ar : "", p->name_fr ? p->name_fr : "");
         char *f = text_fold(a, joined);
         return f ? f : arena_strdup(a, "");
 }
@@ -230,11 +232,11 @@ person_store_insert(struct db *db, const struct scope *scope, struct person *p, 
         if (!region_in_scope(db, scope, p->region_code))
                 goto fail;
         p->created_at = p->updated_at = db_now(a);
-        sqlite3_stmt *st = db_stmt(
-                db, "INSERT INTO person (name_ar, name_fr, name_fold, sex, birth_date, phone,"
-                    " national_id, region_code, province_code, version, created_at, updated_at)"
-                    " VALUES (:name_ar, :name_fr, :name_fold, :sex, :birth_date, :phone,"
-                    " :national_id, :region_code, :province_code, 1, :now, :now)");
+        sqlite3_stmt *st =
+            db_stmt(db, "INSERT INTO person (name_ar, name_fr, name_fold, sex, birth_date, phone,"
+                        " national_id, region_code, province_code, version, created_at, updated_at)"
+                        " VALUES (:name_ar, :name_fr, :name_fold, :sex, :birth_date, :phone,"
+                        " :national_id, :region_code, :province_code, 1, :now, :now)");
         rc = STORE_ERROR;
         if (st == NULL)
                 goto fail;
@@ -273,12 +275,12 @@ person_store_update(struct db *db, const struct scope *scope, struct person *p,
                 goto fail;
         }
         p->updated_at = db_now(a);
-        sqlite3_stmt *st = db_stmt(
-                db, "UPDATE person SET name_ar = :name_ar, name_fr = :name_fr,"
-                    " name_fold = :name_fold, sex = :sex, birth_date = :birth_date,"
-                    " phone = :phone, national_id = :national_id, region_code = :region_code,"
-                    " province_code = :province_code, version = version + 1, updated_at = :now"
-                    " WHERE id = :id AND version = :version");
+        sqlite3_stmt *st =
+            db_stmt(db, "UPDATE person SET name_ar = :name_ar, name_fr = :name_fr,"
+                        " name_fold = :name_fold, sex = :sex, birth_date = :birth_date,"
+                        " phone = :phone, national_id = :national_id, region_code = :region_code,"
+                        " province_code = :province_code, version = version + 1, updated_at = :now"
+                        " WHERE id = :id AND version = :version");
         rc = STORE_ERROR;
         if (st == NULL)
                 goto fail;
@@ -310,13 +312,12 @@ person_store_memberships(struct db *db, const struct scope *scope, long long per
 {
         *n = 0;
         *out = arena_alloc(a, PERSON_MEMBERSHIPS_MAX * sizeof(**out));
-        sqlite3_stmt *st = db_stmt(
-                db, "SELECT c.id, c.register_number, c.name_ar, c.name_fr, m.role"
-                    " FROM membership m JOIN person p ON p.id = m.person_id"
-                    " JOIN cooperative c ON c.id = m.cooperative_id"
-                    " WHERE m.person_id = :p AND " SCOPE_SQL("p.region_code")
-                    " AND " SCOPE_SQL("c.region_code")
-                    " ORDER BY c.register_number LIMIT :max");
+        sqlite3_stmt *st =
+            db_stmt(db, "SELECT c.id, c.register_number, c.name_ar, c.name_fr, m.role"
+                        " FROM membership m JOIN person p ON p.id = m.person_id"
+                        " JOIN cooperative c ON c.id = m.cooperative_id"
+                        " WHERE m.person_id = :p AND " SCOPE_SQL("p.region_code") " AND " SCOPE_SQL(
+                            "c.region_code") " ORDER BY c.register_number LIMIT :max");
         if (st == NULL)
                 return STORE_ERROR;
         db_bind_int(st, ":p", person_id);
@@ -357,9 +358,9 @@ person_store_coop_by_register(struct db *db, const struct scope *scope, const ch
 static int
 both_in_scope(struct db *db, const struct scope *scope, long long person_id, long long coop_id)
 {
-        sqlite3_stmt *st = db_stmt(
-                db, "SELECT 1 FROM person p, cooperative c WHERE p.id = :p AND c.id = :c"
-                    " AND " SCOPE_SQL("p.region_code") " AND " SCOPE_SQL("c.region_code"));
+        sqlite3_stmt *st =
+            db_stmt(db, "SELECT 1 FROM person p, cooperative c WHERE p.id = :p AND c.id = :c"
+                        " AND " SCOPE_SQL("p.region_code") " AND " SCOPE_SQL("c.region_code"));
         if (st == NULL)
                 return -1;
         db_bind_int(st, ":p", person_id);

@@ -11,7 +11,7 @@ struct arena;
 struct db;
 struct scope;
 
-#define PERSON_MEMBERS_MAX 200
+#define PERSON_MEMBERS_MAX     200
 #define PERSON_MEMBERSHIPS_MAX 100
 
 struct person_member {

@@ -29,4 +29,34 @@ void api_coop_get(struct request *req);
 void api_coop_create(struct request *req);
 void api_coop_patch(struct request *req);
 
+/* registry/person_pages.c */
+void page_person_list(struct request *req);
+void page_person_show(struct request *req);
+void page_person_new(struct request *req);
+void page_person_create(struct request *req);
+void page_person_edit(struct request *req);
+void page_person_update(struct request *req);
+void page_person_membership_add(struct request *req);
+void page_person_membership_remove(struct request *req);
+
+/* registry/person_api.c */
+void api_person_list(struct request *req);
+void api_person_get(struct request *req);
+void api_person_create(struct request *req);
+void api_person_patch(struct request *req);
+
+/* registry/org_pages.c */
+void page_org_list(struct request *req);
+void page_org_show(struct request *req);
+void page_org_new(struct request *req);
+void page_org_create(struct request *req);
+void page_org_edit(struct request *req);
+void page_org_update(struct request *req);
+
+/* registry/org_api.c */
+void api_org_list(struct request *req);
+void api_org_get(struct request *req);
+void api_org_create(struct request *req);
+void api_org_patch(struct request *req);
+
 #endif
