@@ -68,6 +68,13 @@ req_query(struct request *req, const char *key)
 }
 
 const char *
+req_query_str(struct request *req, const char *key)
+{
+        const char *v = req_query(req, key);
+        return v ? v : "";
+}
+
+const char *
 req_form(struct request *req, const char *key)
 {
         for (size_t i = 0; i < req->nform; i++)

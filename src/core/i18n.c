@@ -426,3 +426,12 @@ i18n_age(struct arena *a, enum lang lang, int years, int months)
                 return NULL;
         return to_utf8(a, out, len);
 }
+
+const char *
+code_label(const struct code_label *table, const char *code)
+{
+        for (; table->code; table++)
+                if (code && strcmp(table->code, code) == 0)
+                        return table->label;
+        return code ? code : "";
+}

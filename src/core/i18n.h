@@ -26,6 +26,14 @@ const char *i18n_gettext(enum lang lang, const char *msgid);
 /* Marks a string for extraction without translating it (tables of labels). */
 #define N_(msgid) (msgid)
 
+/* A code with the English label (msgid) people see for it, translated when shown. */
+struct code_label {
+        const char *code;
+        const char *label;
+};
+/* The label msgid of code in table (ended by a NULL code), or code itself when unknown. */
+const char *code_label(const struct code_label *table, const char *code);
+
 /* "ar", "fr", "en". */
 const char *lang_code(enum lang lang);
 /* Parses "ar"/"fr"/"en" (case-insensitive); returns -1 for anything else. */

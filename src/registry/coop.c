@@ -42,15 +42,6 @@ const char *const coop_fields[] = {
         "phone", "email", "members_total", "members_women", "members_youth", "is_soulalyate",
         "is_women_only", "status", "notes", NULL};
 
-const char *
-code_label(const struct code_label *table, const char *code)
-{
-        for (; table->code; table++)
-                if (code && strcmp(table->code, code) == 0)
-                        return table->label;
-        return code ? code : "";
-}
-
 static int
 register_number_ok(const char *s)
 {

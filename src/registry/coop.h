@@ -3,6 +3,7 @@
 #define MURAFIQ_COOP_H
 
 #include "core/dates.h"
+#include "core/i18n.h"
 #include "core/validate.h"
 
 struct geo;
@@ -25,17 +26,11 @@ struct coop {
 };
 
 /* Sector codes with their English labels (translated through the catalogs). */
-struct code_label {
-        const char *code;
-        const char *label; /* msgid */
-};
 extern const struct code_label coop_sectors[];  /* ends with {NULL, NULL} */
 extern const struct code_label coop_statuses[]; /* active, dormant, dissolved */
 extern const char *const coop_sector_codes[];   /* NULL-terminated, for v_enum */
 extern const char *const coop_status_codes[];
 
-/* The label msgid of code in table, or code itself when unknown. */
-const char *code_label(const struct code_label *table, const char *code);
 
 /* Field names, in form and API order (NULL-terminated). */
 extern const char *const coop_fields[];

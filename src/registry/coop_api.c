@@ -5,6 +5,7 @@
 #include "core/i18n.h"
 #include "registry/coop_web.h"
 #include "registry/geo.h"
+#include "web/api.h"
 #include "web/layout.h"
 #include "web/pages.h"
 
@@ -67,62 +68,9 @@ api_coop_get(struct request *req)
         reply_json(req, 200, coop_json(&c));
 }
 
-/* Reads fields from the JSON body; a value of the wrong type is recorded as an error. */
-struct json_fields {
-        json_t *obj;
-        struct errs *e;
-        struct arena *a;
-};
-
-static const char *
-json_get(void *ctx, const char *name)
-{
-        struct json_fields *jf = ctx;
-        json_t *v = json_object_get(jf->obj, name);
-        if (v == NULL)
-                return NULL;
-        switch (json_typeof(v)) {
-        case JSON_STRING:
-                /* A string with an embedded NUL cannot be stored faithfully: refuse it. */
-                if (strlen(json_string_value(v)) != json_string_length(v)) {
-                        errs_add(jf->e, name, "This text is not valid UTF-8.");
-                        return NULL;
-                }
-                return json_string_value(v);
-        case JSON_INTEGER:
-                return arena_printf(jf->a, "%lld", (long long)json_integer_value(v));
-        case JSON_TRUE:
-                return "1";
-        case JSON_FALSE:
-                return "0";
-        case JSON_NULL:
-                return "";
-        default:
-                errs_add(jf->e, name, "This field has the wrong type.");
-                return NULL;
-        }
-}
-
-/* Rejects fields the API does not know, so that a typo is never silently ignored. */
-static int
-check_fields(json_t *obj, struct errs *e)
-{
-        static const char *const extra[] = {"version", "confirm_similar", "id", "legal_age",
+/* Fields of an answer that may be sent back, and are ignored. */
+static const char *const read_only_fields[] = {"version", "confirm_similar", "id", "legal_age",
                                             "created_at", "updated_at", NULL};
-        const char *key;
-        json_t *v;
-        json_object_foreach(obj, key, v)
-        {
-                int known = 0;
-                for (int i = 0; coop_fields[i] && !known; i++)
-                        known = strcmp(key, coop_fields[i]) == 0;
-                for (int i = 0; extra[i] && !known; i++)
-                        known = strcmp(key, extra[i]) == 0;
-                if (!known)
-                        errs_add(e, arena_strdup(e->arena, key), "Unknown field.");
-        }
-        return e->n ? -1 : 0;
-}
 
 static void
 api_coop_save(struct request *req, struct coop *c)
@@ -134,7 +82,7 @@ api_coop_save(struct request *req, struct coop *c)
                             _(req->lang, "Send a JSON object with the cooperative's fields."), NULL, 0);
                 return;
         }
-        if (check_fields(req->json, &e) != 0) {
+        if (json_check_fields(req->json, coop_fields, read_only_fields, &e) != 0) {
                 reply_error(req, ERR_VALIDATION, NULL, e.list, e.n);
                 return;
         }
@@ -146,7 +94,7 @@ api_coop_save(struct request *req, struct coop *c)
         else if (jv)
                 expected = json_integer_value(jv);
         int confirm = json_is_true(json_object_get(req->json, "confirm_similar"));
-        if (coop_apply(c, &e, json_get, &jf, web_geo, date_today()) != 0 || e.n) {
+        if (coop_apply(c, &e, json_field_get, &jf, web_geo, date_today()) != 0 || e.n) {
                 reply_error(req, ERR_VALIDATION, NULL, e.list, e.n);
                 return;
         }

@@ -17,31 +17,24 @@
 #define PER_PAGE_DEFAULT 50
 #define PER_PAGE_MAX 200
 
-static const char *
-q_or_empty(struct request *req, const char *key)
-{
-        const char *v = req_query(req, key);
-        return v ? v : "";
-}
-
 void
 coop_filter_from_query(struct request *req, struct coop_filter *f, struct errs *e,
                        long long *page, long long *per_page)
 {
         memset(f, 0, sizeof(*f));
-        const char *q = v_text(e, "q", q_or_empty(req, "q"), 0, 200, 0);
+        const char *q = v_text(e, "q", req_query_str(req, "q"), 0, 200, 0);
         f->q_raw = q ? q : "";
         f->q = q ? text_fold(req->arena, q) : "";
         if (f->q == NULL)
                 f->q = "";
-        f->region = q_or_empty(req, "region");
+        f->region = req_query_str(req, "region");
         if (f->region[0] && geo_region(web_geo, f->region) == NULL)
                 errs_add(e, "region", "This region code does not exist.");
-        f->province = q_or_empty(req, "province");
+        f->province = req_query_str(req, "province");
         if (f->province[0] && geo_province(web_geo, f->province) == NULL)
                 errs_add(e, "province", "This province code does not exist.");
-        f->sector = v_enum(e, "sector", q_or_empty(req, "sector"), 0, coop_sector_codes);
-        f->status = v_enum(e, "status", q_or_empty(req, "status"), 0, coop_status_codes);
+        f->sector = v_enum(e, "sector", req_query_str(req, "sector"), 0, coop_sector_codes);
+        f->status = v_enum(e, "status", req_query_str(req, "status"), 0, coop_status_codes);
         if (f->sector == NULL)
                 f->sector = "";
         if (f->status == NULL)
@@ -50,8 +43,8 @@ coop_filter_from_query(struct request *req, struct coop_filter *f, struct errs *
         /* Legal age in whole years, as of today: age >= min  <=> legal_date <= today - min years;
          * age <= max <=> legal_date > today - (max + 1) years. */
         long long age_min = -1, age_max = -1;
-        v_int(e, "age_min", q_or_empty(req, "age_min"), 0, 0, 150, -1, &age_min);
-        v_int(e, "age_max", q_or_empty(req, "age_max"), 0, 0, 150, -1, &age_max);
+        v_int(e, "age_min", req_query_str(req, "age_min"), 0, 0, 150, -1, &age_min);
+        v_int(e, "age_max", req_query_str(req, "age_max"), 0, 0, 150, -1, &age_max);
         struct date today = date_today();
         char iso[11];
         f->legal_from = f->legal_to = "";
@@ -66,16 +59,16 @@ coop_filter_from_query(struct request *req, struct coop_filter *f, struct errs *
         }
         static const char *const sorts[] = {"name_fr", "name_ar", "legal_date", "register_number",
                                             "members_total", NULL};
-        const char *sort = v_enum(e, "sort", q_or_empty(req, "sort"), 0, sorts);
+        const char *sort = v_enum(e, "sort", req_query_str(req, "sort"), 0, sorts);
         f->sort = req->lang == LANG_AR ? COOP_SORT_NAME_AR : COOP_SORT_NAME_FR;
         for (int i = 0; sort && sort[0] && sorts[i]; i++)
                 if (strcmp(sort, sorts[i]) == 0)
                         f->sort = (enum coop_sort)i;
         static const char *const orders[] = {"asc", "desc", NULL};
-        const char *order = v_enum(e, "order", q_or_empty(req, "order"), 0, orders);
+        const char *order = v_enum(e, "order", req_query_str(req, "order"), 0, orders);
         f->desc = order && strcmp(order, "desc") == 0;
-        v_int(e, "page", q_or_empty(req, "page"), 0, 1, 1000000, 1, page);
-        v_int(e, "per_page", q_or_empty(req, "per_page"), 0, 1, PER_PAGE_MAX, PER_PAGE_DEFAULT,
+        v_int(e, "page", req_query_str(req, "page"), 0, 1, 1000000, 1, page);
+        v_int(e, "per_page", req_query_str(req, "per_page"), 0, 1, PER_PAGE_MAX, PER_PAGE_DEFAULT,
               per_page);
         if (*page < 1)
                 *page = 1;
@@ -95,72 +88,6 @@ static const char *
 coop_other_name(struct request *req, const struct coop *c)
 {
         return req->lang == LANG_AR ? c->name_fr : c->name_ar;
-}
-
-static void
-region_options(struct request *req, struct select_option **opts, size_t *n)
-{
-        *n = 0;
-        *opts = arena_alloc(req->arena, web_geo->n_regions * sizeof(**opts));
-        for (size_t i = 0; i < web_geo->n_regions; i++) {
-                const struct geo_region *r = &web_geo->regions[i];
-                if (!req->user->scope.all) {
-                        int mine = 0;
-                        for (size_t k = 0; req->user->regions[k]; k++)
-                                mine |= strcmp(req->user->regions[k], r->code) == 0;
-                        if (!mine)
-                                continue;
-                }
-                (*opts)[*n].value = r->code;
-                (*opts)[*n].label = r->name[req->lang];
-                (*n)++;
-        }
-}
-
-static void
-code_options(struct request *req, const struct code_label *t, struct select_option **opts, size_t *n)
-{
-        size_t count = 0;
-        while (t[count].code)
-                count++;
-        *opts = arena_alloc(req->arena, count * sizeof(**opts));
-        for (size_t i = 0; i < count; i++) {
-                (*opts)[i].value = t[i].code;
-                (*opts)[i].label = _(req->lang, t[i].label);
-        }
-        *n = count;
-}
-
-/* The province select lists every province grouped by region; app.js hides the provinces of
- * other regions once a region is chosen. */
-static void
-province_select(struct request *req, const char *name, const char *label, const char *selected,
-                const char *empty_label, const struct errs *e)
-{
-        struct buf *b = &req->out;
-        const char *err = e ? errs_for(e, name) : NULL;
-        html_printf(b, "<div class=\"field%s\"><label for=\"f-%s\">%s</label>", err ? " has-error" : "",
-                    name, label);
-        if (err)
-                html_printf(b, "<p class=\"error\" id=\"e-%s\">%s</p>", name, err);
-        html_printf(b, "<select id=\"f-%s\" name=\"%s\" data-provinces%s>", name, name,
-                    err ? " aria-invalid=\"true\"" : "");
-        html_printf(b, "<option value=\"\">%s</option>", empty_label);
-        struct select_option *regions;
-        size_t nr;
-        region_options(req, &regions, &nr);
-        for (size_t i = 0; i < nr; i++) {
-                size_t np;
-                const struct geo_province *p = geo_provinces_of(web_geo, regions[i].value, &np);
-                html_printf(b, "<optgroup label=\"%s\" data-region=\"%s\">", regions[i].label,
-                            regions[i].value);
-                for (size_t k = 0; k < np; k++)
-                        html_printf(b, "<option value=\"%s\"%s>%s</option>", p[k].code,
-                                    selected && strcmp(selected, p[k].code) == 0 ? " selected" : "",
-                                    p[k].name[req->lang]);
-                html_raw_trusted(b, "</optgroup>");
-        }
-        html_raw_trusted(b, "</select></div>");
 }
 
 static void
@@ -198,28 +125,28 @@ page_coop_list(struct request *req)
         html_printf(b, "<form class=\"filters\" method=\"get\" action=\"/cooperatives\" role=\"search\">");
         form_error_summary(req, &e);
         struct form_field fq = {.name = "q", .label = _(L, "Search by name or register number"),
-                                .value = q_or_empty(req, "q"), .type = "search", .maxlen = 200,
+                                .value = req_query_str(req, "q"), .type = "search", .maxlen = 200,
                                 .dir = "auto", .quiet = 1};
         form_input(req, &fq, &e);
         struct select_option *opts;
         size_t nopts;
-        region_options(req, &opts, &nopts);
-        form_select(req, "region", _(L, "Region"), opts, nopts, q_or_empty(req, "region"),
+        form_region_options(req, 0, &opts, &nopts);
+        form_select(req, "region", _(L, "Region"), opts, nopts, req_query_str(req, "region"),
                     _(L, "All regions"), &e);
-        province_select(req, "province", _(L, "Province or prefecture"), q_or_empty(req, "province"),
-                        _(L, "All provinces"), &e);
-        code_options(req, coop_sectors, &opts, &nopts);
-        form_select(req, "sector", _(L, "Sector"), opts, nopts, q_or_empty(req, "sector"),
+        form_province_select(req, "province", _(L, "Province or prefecture"), req_query_str(req, "province"),
+                        _(L, "All provinces"), 0, &e);
+        form_code_options(req, coop_sectors, &opts, &nopts);
+        form_select(req, "sector", _(L, "Sector"), opts, nopts, req_query_str(req, "sector"),
                     _(L, "All sectors"), &e);
-        code_options(req, coop_statuses, &opts, &nopts);
-        form_select(req, "status", _(L, "Status"), opts, nopts, q_or_empty(req, "status"),
+        form_code_options(req, coop_statuses, &opts, &nopts);
+        form_select(req, "status", _(L, "Status"), opts, nopts, req_query_str(req, "status"),
                     _(L, "All statuses"), &e);
         html_printf(b, "<fieldset class=\"range\"><legend>%s</legend>", _(L, "Legal age (years)"));
         struct form_field fmin = {.name = "age_min", .label = _(L, "from"), .type = "number",
-                                  .value = q_or_empty(req, "age_min"), .quiet = 1,
+                                  .value = req_query_str(req, "age_min"), .quiet = 1,
                                   .extra = "min=\"0\" max=\"150\" inputmode=\"numeric\""};
         struct form_field fmax = {.name = "age_max", .label = _(L, "to"), .type = "number",
-                                  .value = q_or_empty(req, "age_max"), .quiet = 1,
+                                  .value = req_query_str(req, "age_max"), .quiet = 1,
                                   .extra = "min=\"0\" max=\"150\" inputmode=\"numeric\""};
         form_input(req, &fmin, &e);
         form_input(req, &fmax, &e);
@@ -230,11 +157,11 @@ page_coop_list(struct request *req)
                 {"members_total", _(L, "Members")},
         };
         form_select(req, "sort", _(L, "Sort by"), sorts, 5,
-                    q_or_empty(req, "sort")[0] ? q_or_empty(req, "sort")
+                    req_query_str(req, "sort")[0] ? req_query_str(req, "sort")
                                                : (L == LANG_AR ? "name_ar" : "name_fr"),
                     NULL, &e);
         struct select_option orders[] = {{"asc", _(L, "Ascending")}, {"desc", _(L, "Descending")}};
-        form_select(req, "order", _(L, "Order"), orders, 2, q_or_empty(req, "order"), NULL, &e);
+        form_select(req, "order", _(L, "Order"), orders, 2, req_query_str(req, "order"), NULL, &e);
         html_printf(b, "<div class=\"filter-actions\"><button class=\"primary\">%s</button>"
                        "<a href=\"/cooperatives\">%s</a></div></form>",
                     _(L, "Apply filters"), _(L, "Clear filters"));
@@ -286,14 +213,6 @@ page_coop_list(struct request *req)
         page_end(req);
         if (e.n)
                 req->status = 400;
-}
-
-static void
-fact(struct request *req, const char *label, const char *value, const char *cls)
-{
-        html_printf(&req->out, "<div class=\"fact\"><dt>%s</dt><dd%s%s%s><bdi>%s</bdi></dd></div>",
-                    label, cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "",
-                    value && value[0] ? value : "—");
 }
 
 static void
@@ -350,13 +269,13 @@ page_coop_show(struct request *req)
 
         struct date today = date_today(), d;
         html_printf(b, "<section class=\"panel\"><h2>%s</h2><dl class=\"facts\">", _(L, "Identity"));
-        fact(req, _(L, "Register number"), c.register_number, "ltr");
-        fact(req, _(L, "Name in Arabic"), c.name_ar, NULL);
-        fact(req, _(L, "Name in French"), c.name_fr, NULL);
-        fact(req, _(L, "Legal creation date"),
+        html_fact(req, _(L, "Register number"), c.register_number, "ltr");
+        html_fact(req, _(L, "Name in Arabic"), c.name_ar, NULL);
+        html_fact(req, _(L, "Name in French"), c.name_fr, NULL);
+        html_fact(req, _(L, "Legal creation date"),
              date_parse(c.legal_date, &d) == 0 ? i18n_date(req->arena, L, d) : c.legal_date, NULL);
         struct age la = coop_legal_age(&c, today);
-        fact(req, _(L, "Legal age"), i18n_age(req->arena, L, la.years, la.months), NULL);
+        html_fact(req, _(L, "Legal age"), i18n_age(req->arena, L, la.years, la.months), NULL);
         const char *start = "";
         const char *years = "";
         if (c.activity_start_date[0] && date_parse(c.activity_start_date, &d) == 0) {
@@ -364,23 +283,23 @@ page_coop_show(struct request *req)
                 struct age aa = coop_activity_age(&c, today);
                 years = i18n_age(req->arena, L, aa.years, aa.months);
         }
-        fact(req, _(L, "Activity start date"), start, NULL);
-        fact(req, _(L, "Years of activity"), years, NULL);
-        fact(req, _(L, "Sector"), _(L, code_label(coop_sectors, c.sector)), NULL);
-        fact(req, _(L, "Activity"), c.activity, NULL);
+        html_fact(req, _(L, "Activity start date"), start, NULL);
+        html_fact(req, _(L, "Years of activity"), years, NULL);
+        html_fact(req, _(L, "Sector"), _(L, code_label(coop_sectors, c.sector)), NULL);
+        html_fact(req, _(L, "Activity"), c.activity, NULL);
         html_printf(b, "</dl></section><section class=\"panel\"><h2>%s</h2><dl class=\"facts\">", _(L, "Place and contact"));
-        fact(req, _(L, "Region"), region_name(req, c.region_code), NULL);
-        fact(req, _(L, "Province or prefecture"), province_name(req, c.province_code), NULL);
-        fact(req, _(L, "Commune"), c.commune_code[0] ? commune_name(req, c.commune_code) : "", NULL);
-        fact(req, _(L, "Address"), c.address, NULL);
-        fact(req, _(L, "Phone"), c.phone, "ltr");
-        fact(req, _(L, "E-mail"), c.email, "ltr");
+        html_fact(req, _(L, "Region"), region_name(req, c.region_code), NULL);
+        html_fact(req, _(L, "Province or prefecture"), province_name(req, c.province_code), NULL);
+        html_fact(req, _(L, "Commune"), c.commune_code[0] ? commune_name(req, c.commune_code) : "", NULL);
+        html_fact(req, _(L, "Address"), c.address, NULL);
+        html_fact(req, _(L, "Phone"), c.phone, "ltr");
+        html_fact(req, _(L, "E-mail"), c.email, "ltr");
         html_printf(b, "</dl></section><section class=\"panel\"><h2>%s</h2><dl class=\"facts\">", _(L, "Members"));
-        fact(req, _(L, "Members"), i18n_int(req->arena, L, c.members_total), NULL);
-        fact(req, _(L, "Women"), i18n_int(req->arena, L, c.members_women), NULL);
-        fact(req, _(L, "Young people"), i18n_int(req->arena, L, c.members_youth), NULL);
-        fact(req, _(L, "Women-only cooperative"), c.is_women_only ? _(L, "Yes") : _(L, "No"), NULL);
-        fact(req, _(L, "Soulalyate cooperative"), c.is_soulalyate ? _(L, "Yes") : _(L, "No"), NULL);
+        html_fact(req, _(L, "Members"), i18n_int(req->arena, L, c.members_total), NULL);
+        html_fact(req, _(L, "Women"), i18n_int(req->arena, L, c.members_women), NULL);
+        html_fact(req, _(L, "Young people"), i18n_int(req->arena, L, c.members_youth), NULL);
+        html_fact(req, _(L, "Women-only cooperative"), c.is_women_only ? _(L, "Yes") : _(L, "No"), NULL);
+        html_fact(req, _(L, "Soulalyate cooperative"), c.is_soulalyate ? _(L, "Yes") : _(L, "No"), NULL);
         html_raw_trusted(b, "</dl>");
         if (c.notes[0])
                 html_printf(b, "<h3>%s</h3><p class=\"notes\" dir=\"auto\">%s</p>", _(L, "Notes"), c.notes);
@@ -437,18 +356,18 @@ coop_form(struct request *req, const struct coop *c, const struct errs *e, long 
                 form_input(req, &fields[i], e);
         struct select_option *opts;
         size_t nopts;
-        code_options(req, coop_sectors, &opts, &nopts);
+        form_code_options(req, coop_sectors, &opts, &nopts);
         form_select(req, "sector", _(L, "Sector"), opts, nopts, c->sector, _(L, "Choose a sector"), e);
         struct form_field act = {.name = "activity", .label = _(L, "Activity"), .value = c->activity,
                                  .maxlen = 200, .dir = "auto"};
         form_input(req, &act, e);
-        code_options(req, coop_statuses, &opts, &nopts);
+        form_code_options(req, coop_statuses, &opts, &nopts);
         form_select(req, "status", _(L, "Status"), opts, nopts, c->status ? c->status : "active", NULL, e);
         html_printf(b, "</fieldset><fieldset><legend>%s</legend>", _(L, "Place and contact"));
-        region_options(req, &opts, &nopts);
+        form_region_options(req, 0, &opts, &nopts);
         form_select(req, "region_code", _(L, "Region"), opts, nopts, c->region_code, _(L, "Choose a region"), e);
-        province_select(req, "province_code", _(L, "Province or prefecture"), c->province_code,
-                        _(L, "Choose a province"), e);
+        form_province_select(req, "province_code", _(L, "Province or prefecture"), c->province_code,
+                        _(L, "Choose a province"), 0, e);
         /* Communes of the chosen province; app.js reloads them when the province changes. */
         size_t ncm = 0;
         const struct geo_commune *cm = c->province_code ? geo_communes_of(web_geo, c->province_code, &ncm) : NULL;
@@ -599,7 +518,7 @@ page_geo_communes(struct request *req)
 {
         req->is_api = 1;
         size_t n = 0;
-        const struct geo_commune *cm = geo_communes_of(web_geo, q_or_empty(req, "province"), &n);
+        const struct geo_commune *cm = geo_communes_of(web_geo, req_query_str(req, "province"), &n);
         json_t *arr = json_array();
         for (size_t i = 0; i < n; i++)
                 json_array_append_new(arr, json_pack("{s:s, s:s}", "code", cm[i].code, "name",

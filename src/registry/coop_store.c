@@ -9,13 +9,6 @@
 #include "core/log.h"
 #include "core/text.h"
 
-void
-store_bind_scope(sqlite3_stmt *st, const struct scope *s)
-{
-        db_bind_int(st, ":scope_all", s->all);
-        db_bind_int(st, ":scope_user", s->user_id);
-}
-
 #define COOP_COLUMNS                                                                               \
         "id, register_number, name_ar, name_fr, legal_date, COALESCE(activity_start_date, ''),"   \
         " sector, activity, region_code, province_code, COALESCE(commune_code, ''), address,"     \
@@ -190,22 +183,6 @@ coop_name_fold(struct arena *a, const struct coop *c)
         return f ? f : arena_strdup(a, "");
 }
 
-static int
-region_in_scope(struct db *db, const struct scope *scope, const char *region)
-{
-        if (scope->all)
-                return 1;
-        sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM user_region WHERE user_id = :u"
-                                       " AND region_code = :r");
-        if (st == NULL)
-                return 0;
-        db_bind_int(st, ":u", scope->user_id);
-        db_bind_text(st, ":r", region);
-        int in = sqlite3_step(st) == SQLITE_ROW;
-        sqlite3_reset(st);
-        return in;
-}
-
 /* A cooperative with the same folded names in the same province, other than self. */
 static long long
 find_similar(struct db *db, const char *province, const char *fold, long long self)
@@ -271,7 +248,7 @@ step_write(struct db *db, sqlite3_stmt *st)
 int
 coop_store_insert_tx(struct db *db, const struct scope *scope, struct coop *c, struct arena *a)
 {
-        if (!region_in_scope(db, scope, c->region_code))
+        if (!store_region_in_scope(db, scope, c->region_code))
                 return STORE_FORBIDDEN;
         char *fold = coop_name_fold(a, c);
         c->created_at = c->updated_at = db_now(a);
@@ -342,7 +319,7 @@ coop_store_update(struct db *db, const struct scope *scope, struct coop *c,
                 rc = STORE_CONFLICT;
                 goto fail;
         }
-        if (!region_in_scope(db, scope, c->region_code)) {
+        if (!store_region_in_scope(db, scope, c->region_code)) {
                 rc = STORE_FORBIDDEN;
                 goto fail;
         }

@@ -5,21 +5,16 @@
 #include "core/i18n.h"
 #include "registry/geo.h"
 #include "registry/org_web.h"
+#include "web/api.h"
 #include "web/layout.h"
 #include "web/pages.h"
-
-static json_t *
-str_or_null(const char *s)
-{
-        return s && s[0] ? json_string(s) : json_null();
-}
 
 static json_t *
 org_json(const struct org *o)
 {
         return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "id",
                          (json_int_t)o->id, "name_ar", o->name_ar, "name_fr", o->name_fr, "acronym",
-                         o->acronym, "kind", o->kind, "region_code", str_or_null(o->region_code),
+                         o->acronym, "kind", o->kind, "region_code", json_str_or_null(o->region_code),
                          "phone", o->phone, "email", o->email, "website", o->website, "notes",
                          o->notes, "version", (json_int_t)o->version, "created_at", o->created_at,
                          "updated_at", o->updated_at);
@@ -65,55 +60,8 @@ api_org_get(struct request *req)
         reply_json(req, 200, org_json(&o));
 }
 
-/* Reads fields from the JSON body; a value of the wrong type is recorded as an error. */
-struct json_fields {
-        json_t *obj;
-        struct errs *e;
-};
-
-static const char *
-json_get(void *ctx, const char *name)
-{
-        struct json_fields *jf = ctx;
-        json_t *v = json_object_get(jf->obj, name);
-        if (v == NULL)
-                return NULL;
-        switch (json_typeof(v)) {
-        case JSON_STRING:
-                /* A string with an embedded NUL cannot be stored faithfully: refuse it. */
-                if (strlen(json_string_value(v)) != json_string_length(v)) {
-                        errs_add(jf->e, name, "This text is not valid UTF-8.");
-                        return NULL;
-                }
-                return json_string_value(v);
-        case JSON_NULL:
-                return "";
-        default:
-                errs_add(jf->e, name, "This field has the wrong type.");
-                return NULL;
-        }
-}
-
-/* Rejects fields the API does not know, so that a typo is never silently ignored. The
- * read-only fields of a GET answer are accepted (and ignored) so a record can be sent back. */
-static int
-check_fields(json_t *obj, struct errs *e)
-{
-        static const char *const extra[] = {"version", "id", "created_at", "updated_at", NULL};
-        const char *key;
-        json_t *v;
-        json_object_foreach(obj, key, v)
-        {
-                int known = 0;
-                for (int i = 0; org_fields[i] && !known; i++)
-                        known = strcmp(key, org_fields[i]) == 0;
-                for (int i = 0; extra[i] && !known; i++)
-                        known = strcmp(key, extra[i]) == 0;
-                if (!known)
-                        errs_add(e, arena_strdup(e->arena, key), "Unknown field.");
-        }
-        return e->n ? -1 : 0;
-}
+/* Fields of an answer that may be sent back, and are ignored. */
+static const char *const read_only_fields[] = {"version", "id", "created_at", "updated_at", NULL};
 
 static void
 api_org_save(struct request *req, struct org *o)
@@ -126,18 +74,18 @@ api_org_save(struct request *req, struct org *o)
                             NULL, 0);
                 return;
         }
-        if (check_fields(req->json, &e) != 0) {
+        if (json_check_fields(req->json, org_fields, read_only_fields, &e) != 0) {
                 reply_error(req, ERR_VALIDATION, NULL, e.list, e.n);
                 return;
         }
-        struct json_fields jf = {req->json, &e};
+        struct json_fields jf = {req->json, &e, req->arena};
         long long expected = o->version;
         json_t *jv = json_object_get(req->json, "version");
         if (jv && !json_is_integer(jv))
                 errs_add(&e, "version", "This field has the wrong type.");
         else if (jv)
                 expected = json_integer_value(jv);
-        if (org_apply(o, &e, json_get, &jf, web_geo) != 0 || e.n) {
+        if (org_apply(o, &e, json_field_get, &jf, web_geo) != 0 || e.n) {
                 reply_error(req, ERR_VALIDATION, NULL, e.list, e.n);
                 return;
         }

@@ -12,28 +12,21 @@
 #define PER_PAGE_DEFAULT 50
 #define PER_PAGE_MAX     200
 
-static const char *
-q_or_empty(struct request *req, const char *key)
-{
-        const char *v = req_query(req, key);
-        return v ? v : "";
-}
-
 void
 org_filter_from_query(struct request *req, struct org_filter *f, struct errs *e, long long *page,
                       long long *per_page)
 {
         memset(f, 0, sizeof(*f));
-        const char *q = v_text(e, "q", q_or_empty(req, "q"), 0, 200, 0);
+        const char *q = v_text(e, "q", req_query_str(req, "q"), 0, 200, 0);
         f->q = q ? text_fold(req->arena, q) : "";
         if (f->q == NULL)
                 f->q = "";
-        f->kind = v_enum(e, "kind", q_or_empty(req, "kind"), 0, org_kind_codes);
+        f->kind = v_enum(e, "kind", req_query_str(req, "kind"), 0, org_kind_codes);
         if (f->kind == NULL)
                 f->kind = "";
         f->by_name_ar = req->lang == LANG_AR;
-        v_int(e, "page", q_or_empty(req, "page"), 0, 1, 1000000, 1, page);
-        v_int(e, "per_page", q_or_empty(req, "per_page"), 0, 1, PER_PAGE_MAX, PER_PAGE_DEFAULT,
+        v_int(e, "page", req_query_str(req, "page"), 0, 1, 1000000, 1, page);
+        v_int(e, "per_page", req_query_str(req, "per_page"), 0, 1, PER_PAGE_MAX, PER_PAGE_DEFAULT,
               per_page);
         if (*page < 1)
                 *page = 1;
@@ -67,18 +60,6 @@ kind_options(struct request *req, struct select_option **opts, size_t *n)
                 (*opts)[i].label = _(req->lang, org_kinds[i].label);
         }
         *n = count;
-}
-
-/* Every region: organisations are not bound to the user's regions. */
-static void
-region_options(struct request *req, struct select_option **opts, size_t *n)
-{
-        *n = web_geo->n_regions;
-        *opts = arena_alloc(req->arena, *n * sizeof(**opts));
-        for (size_t i = 0; i < *n; i++) {
-                (*opts)[i].value = web_geo->regions[i].code;
-                (*opts)[i].label = web_geo->regions[i].name[req->lang];
-        }
 }
 
 static const char *
@@ -117,7 +98,7 @@ page_org_list(struct request *req)
         form_error_summary(req, &e);
         struct form_field fq = {.name = "q",
                                 .label = _(L, "Search by name or acronym"),
-                                .value = q_or_empty(req, "q"),
+                                .value = req_query_str(req, "q"),
                                 .type = "search",
                                 .maxlen = 200,
                                 .dir = "auto"};
@@ -125,7 +106,7 @@ page_org_list(struct request *req)
         struct select_option *opts;
         size_t nopts;
         kind_options(req, &opts, &nopts);
-        form_select(req, "kind", _(L, "Kind"), opts, nopts, q_or_empty(req, "kind"),
+        form_select(req, "kind", _(L, "Kind"), opts, nopts, req_query_str(req, "kind"),
                     _(L, "All kinds"), &e);
         html_printf(b,
                     "<div class=\"filter-actions\"><button class=\"primary\">%s</button>"
@@ -168,21 +149,6 @@ page_org_list(struct request *req)
                 req->status = 400;
 }
 
-static void
-fact(struct request *req, const char *label, const char *value, const char *cls)
-{
-        /* Every %s is escaped, quotes included: the class attribute is in the format. */
-        if (cls)
-                html_printf(
-                    &req->out,
-                    "<div class=\"fact\"><dt>%s</dt><dd class=\"%s\"><bdi>%s</bdi></dd></div>",
-                    label, cls, value && value[0] ? value : "—");
-        else
-                html_printf(&req->out,
-                            "<div class=\"fact\"><dt>%s</dt><dd><bdi>%s</bdi></dd></div>", label,
-                            value && value[0] ? value : "—");
-}
-
 void
 page_org_show(struct request *req)
 {
@@ -209,15 +175,15 @@ page_org_show(struct request *req)
         html_raw_trusted(b, "</div></div>");
         html_printf(b, "<section class=\"panel\"><h2>%s</h2><dl class=\"facts\">",
                     _(L, "Identity"));
-        fact(req, _(L, "Name in Arabic"), o.name_ar, NULL);
-        fact(req, _(L, "Name in French"), o.name_fr, NULL);
-        fact(req, _(L, "Acronym"), o.acronym, NULL);
-        fact(req, _(L, "Kind"), _(L, code_label(org_kinds, o.kind)), NULL);
-        fact(req, _(L, "Region"), org_region_text(req, &o), NULL);
+        html_fact(req, _(L, "Name in Arabic"), o.name_ar, NULL);
+        html_fact(req, _(L, "Name in French"), o.name_fr, NULL);
+        html_fact(req, _(L, "Acronym"), o.acronym, NULL);
+        html_fact(req, _(L, "Kind"), _(L, code_label(org_kinds, o.kind)), NULL);
+        html_fact(req, _(L, "Region"), org_region_text(req, &o), NULL);
         html_printf(b, "</dl></section><section class=\"panel\"><h2>%s</h2><dl class=\"facts\">",
                     _(L, "Contact"));
-        fact(req, _(L, "Phone"), o.phone, "ltr");
-        fact(req, _(L, "E-mail"), o.email, "ltr");
+        html_fact(req, _(L, "Phone"), o.phone, "ltr");
+        html_fact(req, _(L, "E-mail"), o.email, "ltr");
         /* Only an http(s) address becomes a link, whatever path the row came in by. */
         if (o.website[0] && org_website_ok(o.website))
                 html_printf(b,
@@ -226,7 +192,7 @@ page_org_show(struct request *req)
                             "<bdi>%s</bdi></a></dd></div>",
                             _(L, "Website"), o.website, o.website);
         else
-                fact(req, _(L, "Website"), o.website, "ltr");
+                html_fact(req, _(L, "Website"), o.website, "ltr");
         html_raw_trusted(b, "</dl>");
         if (o.notes[0])
                 html_printf(b, "<h3>%s</h3><p class=\"notes\" dir=\"auto\">%s</p>", _(L, "Notes"),
@@ -287,7 +253,7 @@ org_form(struct request *req, const struct org *o, const struct errs *e)
         size_t nopts;
         kind_options(req, &opts, &nopts);
         form_select(req, "kind", _(L, "Kind"), opts, nopts, o->kind, _(L, "Choose a kind"), e);
-        region_options(req, &opts, &nopts);
+        form_region_options(req, 1, &opts, &nopts);
         form_select(req, "region_code", _(L, "Region"), opts, nopts, o->region_code,
                     _(L, "National (no region)"), e);
         html_printf(b, "</fieldset><fieldset><legend>%s</legend>", _(L, "Contact"));

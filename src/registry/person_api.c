@@ -5,14 +5,9 @@
 #include "core/i18n.h"
 #include "registry/geo.h"
 #include "registry/person_web.h"
+#include "web/api.h"
 #include "web/layout.h"
 #include "web/pages.h"
-
-static json_t *
-str_or_null(const char *s)
-{
-        return s && s[0] ? json_string(s) : json_null();
-}
 
 /* One person as JSON. full (the single-record answers, never lists) adds the memberships m
  * and, when the caller may see it, national_id. */
@@ -22,12 +17,12 @@ person_json(struct request *req, const struct person *p, const struct person_mem
 {
         json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:o, s:I, s:s, s:s}", "id",
                               (json_int_t)p->id, "name_ar", p->name_ar, "name_fr", p->name_fr,
-                              "sex", p->sex, "birth_date", str_or_null(p->birth_date), "phone",
+                              "sex", p->sex, "birth_date", json_str_or_null(p->birth_date), "phone",
                               p->phone, "region_code", p->region_code, "province_code",
-                              str_or_null(p->province_code), "version", (json_int_t)p->version,
+                              json_str_or_null(p->province_code), "version", (json_int_t)p->version,
                               "created_at", p->created_at, "updated_at", p->updated_at);
         if (full && user_can(req->user, PERM_NATIONAL_ID))
-                json_object_set_new(j, "national_id", str_or_null(p->national_id));
+                json_object_set_new(j, "national_id", json_str_or_null(p->national_id));
         if (full) {
                 json_t *arr = json_array();
                 for (size_t i = 0; i < nm; i++)
@@ -94,56 +89,9 @@ api_person_get(struct request *req)
         reply_person(req, 200, &p);
 }
 
-/* Reads fields from the JSON body; a value of the wrong type is recorded as an error. */
-struct json_fields {
-        json_t *obj;
-        struct errs *e;
-};
-
-static const char *
-json_get(void *ctx, const char *name)
-{
-        struct json_fields *jf = ctx;
-        json_t *v = json_object_get(jf->obj, name);
-        if (v == NULL)
-                return NULL;
-        switch (json_typeof(v)) {
-        case JSON_STRING:
-                /* A string with an embedded NUL cannot be stored faithfully: refuse it. */
-                if (strlen(json_string_value(v)) != json_string_length(v)) {
-                        errs_add(jf->e, name, "This text is not valid UTF-8.");
-                        return NULL;
-                }
-                return json_string_value(v);
-        case JSON_NULL:
-                return "";
-        default:
-                errs_add(jf->e, name, "This field has the wrong type.");
-                return NULL;
-        }
-}
-
-/* Rejects fields the API does not know, so that a typo is never silently ignored. The
- * read-only fields of a GET answer are accepted (and ignored) so a record can be sent back. */
-static int
-check_fields(json_t *obj, struct errs *e)
-{
-        static const char *const extra[] = {"version",    "id",         "memberships",
+/* Fields of an answer that may be sent back, and are ignored. */
+static const char *const read_only_fields[] = {"version",    "id",         "memberships",
                                             "created_at", "updated_at", NULL};
-        const char *key;
-        json_t *v;
-        json_object_foreach(obj, key, v)
-        {
-                int known = 0;
-                for (int i = 0; person_fields[i] && !known; i++)
-                        known = strcmp(key, person_fields[i]) == 0;
-                for (int i = 0; extra[i] && !known; i++)
-                        known = strcmp(key, extra[i]) == 0;
-                if (!known)
-                        errs_add(e, arena_strdup(e->arena, key), "Unknown field.");
-        }
-        return e->n ? -1 : 0;
-}
 
 static void
 api_person_save(struct request *req, struct person *p)
@@ -155,7 +103,7 @@ api_person_save(struct request *req, struct person *p)
                             _(req->lang, "Send a JSON object with the person's fields."), NULL, 0);
                 return;
         }
-        if (check_fields(req->json, &e) != 0) {
+        if (json_check_fields(req->json, person_fields, read_only_fields, &e) != 0) {
                 reply_error(req, ERR_VALIDATION, NULL, e.list, e.n);
                 return;
         }
@@ -167,14 +115,14 @@ api_person_save(struct request *req, struct person *p)
                 reply_error(req, ERR_FORBIDDEN, fe.msg, &fe, 1);
                 return;
         }
-        struct json_fields jf = {req->json, &e};
+        struct json_fields jf = {req->json, &e, req->arena};
         long long expected = p->version;
         json_t *jv = json_object_get(req->json, "version");
         if (jv && !json_is_integer(jv))
                 errs_add(&e, "version", "This field has the wrong type.");
         else if (jv)
                 expected = json_integer_value(jv);
-        if (person_apply(p, &e, json_get, &jf, web_geo, date_today(), may_nid) != 0 || e.n) {
+        if (person_apply(p, &e, json_field_get, &jf, web_geo, date_today(), may_nid) != 0 || e.n) {
                 reply_error(req, ERR_VALIDATION, NULL, e.list, e.n);
                 return;
         }

@@ -13,36 +13,29 @@
 #define PER_PAGE_DEFAULT 50
 #define PER_PAGE_MAX     200
 
-static const char *
-q_or_empty(struct request *req, const char *key)
-{
-        const char *v = req_query(req, key);
-        return v ? v : "";
-}
-
 void
 person_filter_from_query(struct request *req, struct person_filter *f, struct errs *e,
                          long long *page, long long *per_page)
 {
         memset(f, 0, sizeof(*f));
-        const char *q = v_text(e, "q", q_or_empty(req, "q"), 0, 200, 0);
+        const char *q = v_text(e, "q", req_query_str(req, "q"), 0, 200, 0);
         f->q = q ? text_fold(req->arena, q) : "";
         if (f->q == NULL)
                 f->q = "";
-        f->region = q_or_empty(req, "region");
+        f->region = req_query_str(req, "region");
         if (f->region[0] && geo_region(web_geo, f->region) == NULL)
                 errs_add(e, "region", "This region code does not exist.");
-        f->province = q_or_empty(req, "province");
+        f->province = req_query_str(req, "province");
         if (f->province[0] && geo_province(web_geo, f->province) == NULL)
                 errs_add(e, "province", "This province code does not exist.");
-        f->sex = v_enum(e, "sex", q_or_empty(req, "sex"), 0, person_sex_codes);
+        f->sex = v_enum(e, "sex", req_query_str(req, "sex"), 0, person_sex_codes);
         if (f->sex == NULL)
                 f->sex = "";
-        v_int(e, "cooperative", q_or_empty(req, "cooperative"), 0, 1, 1LL << 62, 0,
+        v_int(e, "cooperative", req_query_str(req, "cooperative"), 0, 1, 1LL << 62, 0,
               &f->cooperative);
         f->by_name_ar = req->lang == LANG_AR;
-        v_int(e, "page", q_or_empty(req, "page"), 0, 1, 1000000, 1, page);
-        v_int(e, "per_page", q_or_empty(req, "per_page"), 0, 1, PER_PAGE_MAX, PER_PAGE_DEFAULT,
+        v_int(e, "page", req_query_str(req, "page"), 0, 1, 1000000, 1, page);
+        v_int(e, "per_page", req_query_str(req, "per_page"), 0, 1, PER_PAGE_MAX, PER_PAGE_DEFAULT,
               per_page);
         if (*page < 1)
                 *page = 1;
@@ -62,79 +55,6 @@ static const char *
 person_other_name(struct request *req, const struct person *p)
 {
         return req->lang == LANG_AR ? p->name_fr : p->name_ar;
-}
-
-/* The regions the user may choose: all of them, or the user's own. */
-static void
-region_options(struct request *req, struct select_option **opts, size_t *n)
-{
-        *n = 0;
-        *opts = arena_alloc(req->arena, web_geo->n_regions * sizeof(**opts));
-        for (size_t i = 0; i < web_geo->n_regions; i++) {
-                const struct geo_region *r = &web_geo->regions[i];
-                if (!req->user->scope.all) {
-                        int mine = 0;
-                        for (size_t k = 0; req->user->regions[k]; k++)
-                                mine |= strcmp(req->user->regions[k], r->code) == 0;
-                        if (!mine)
-                                continue;
-                }
-                (*opts)[*n].value = r->code;
-                (*opts)[*n].label = r->name[req->lang];
-                (*n)++;
-        }
-}
-
-static void
-code_options(struct request *req, const struct code_label *t, struct select_option **opts,
-             size_t *n)
-{
-        size_t count = 0;
-        while (t[count].code)
-                count++;
-        *opts = arena_alloc(req->arena, count * sizeof(**opts));
-        for (size_t i = 0; i < count; i++) {
-                (*opts)[i].value = t[i].code;
-                (*opts)[i].label = _(req->lang, t[i].label);
-        }
-        *n = count;
-}
-
-/* The province select lists the provinces of the user's regions grouped by region; app.js
- * hides the provinces of other regions once a region is chosen. optional adds "(optional)"
- * to the label (a record's field, not a filter). */
-static void
-province_select(struct request *req, const char *name, const char *label, const char *selected,
-                const char *empty_label, int optional, const struct errs *e)
-{
-        struct buf *b = &req->out;
-        const char *err = e ? errs_for(e, name) : NULL;
-        html_printf(b, "<div class=\"field%s\"><label for=\"f-%s\">%s</label>",
-                    err ? " has-error" : "", name, label);
-        if (optional)
-                html_printf(b, " <span class=\"optional\">(%s)</span>", _(req->lang, "optional"));
-        if (err)
-                html_printf(b, "<p class=\"error\" id=\"e-%s\">%s</p>", name, err);
-        html_printf(b, "<select id=\"f-%s\" name=\"%s\" data-provinces", name, name);
-        if (err)
-                html_printf(b, " aria-invalid=\"true\" aria-describedby=\"e-%s\"", name);
-        html_raw_trusted(b, ">");
-        html_printf(b, "<option value=\"\">%s</option>", empty_label);
-        struct select_option *regions;
-        size_t nr;
-        region_options(req, &regions, &nr);
-        for (size_t i = 0; i < nr; i++) {
-                size_t np;
-                const struct geo_province *p = geo_provinces_of(web_geo, regions[i].value, &np);
-                html_printf(b, "<optgroup label=\"%s\" data-region=\"%s\">", regions[i].label,
-                            regions[i].value);
-                for (size_t k = 0; k < np; k++)
-                        html_printf(b, "<option value=\"%s\"%s>%s</option>", p[k].code,
-                                    selected && strcmp(selected, p[k].code) == 0 ? " selected" : "",
-                                    p[k].name[req->lang]);
-                html_raw_trusted(b, "</optgroup>");
-        }
-        html_raw_trusted(b, "</select></div>");
 }
 
 /* The birth date as people read it: a long date, or the year alone. */
@@ -193,20 +113,20 @@ page_person_list(struct request *req)
                             f.cooperative);
         struct form_field fq = {.name = "q",
                                 .label = _(L, "Search by name"),
-                                .value = q_or_empty(req, "q"),
+                                .value = req_query_str(req, "q"),
                                 .type = "search",
                                 .maxlen = 200,
                                 .dir = "auto"};
         form_input(req, &fq, &e);
         struct select_option *opts;
         size_t nopts;
-        region_options(req, &opts, &nopts);
-        form_select(req, "region", _(L, "Region"), opts, nopts, q_or_empty(req, "region"),
+        form_region_options(req, 0, &opts, &nopts);
+        form_select(req, "region", _(L, "Region"), opts, nopts, req_query_str(req, "region"),
                     _(L, "All regions"), &e);
-        province_select(req, "province", _(L, "Province or prefecture"),
-                        q_or_empty(req, "province"), _(L, "All provinces"), 0, &e);
+        form_province_select(req, "province", _(L, "Province or prefecture"),
+                        req_query_str(req, "province"), _(L, "All provinces"), 0, &e);
         struct select_option sexes[] = {{"F", _(L, "Women")}, {"M", _(L, "Men")}};
-        form_select(req, "sex", _(L, "Sex"), sexes, 2, q_or_empty(req, "sex"), _(L, "Everyone"),
+        form_select(req, "sex", _(L, "Sex"), sexes, 2, req_query_str(req, "sex"), _(L, "Everyone"),
                     &e);
         html_printf(b,
                     "<div class=\"filter-actions\"><button class=\"primary\">%s</button>"
@@ -252,21 +172,6 @@ page_person_list(struct request *req)
         page_end(req);
         if (e.n)
                 req->status = 400;
-}
-
-static void
-fact(struct request *req, const char *label, const char *value, const char *cls)
-{
-        /* Every %s is escaped, quotes included: the class attribute is in the format. */
-        if (cls)
-                html_printf(
-                    &req->out,
-                    "<div class=\"fact\"><dt>%s</dt><dd class=\"%s\"><bdi>%s</bdi></dd></div>",
-                    label, cls, value && value[0] ? value : "—");
-        else
-                html_printf(&req->out,
-                            "<div class=\"fact\"><dt>%s</dt><dd><bdi>%s</bdi></dd></div>", label,
-                            value && value[0] ? value : "—");
 }
 
 /* The memberships of p, with a remove button each and a form to add one (for writers). The
@@ -346,7 +251,7 @@ memberships_section(struct request *req, const struct person *p, const struct er
                 form_input(req, &fr, e);
                 struct select_option *opts;
                 size_t nopts;
-                code_options(req, person_roles, &opts, &nopts);
+                form_code_options(req, person_roles, &opts, &nopts);
                 form_select(req, "role", _(L, "Role"), opts, nopts,
                             role && role[0] ? role : "member", NULL, e);
                 html_printf(b,
@@ -378,20 +283,20 @@ person_show(struct request *req, const struct person *p, const struct errs *e, c
 
         html_printf(b, "<section class=\"panel\"><h2>%s</h2><dl class=\"facts\">",
                     _(L, "Identity"));
-        fact(req, _(L, "Name in Arabic"), p->name_ar, NULL);
-        fact(req, _(L, "Name in French"), p->name_fr, NULL);
-        fact(req, _(L, "Sex"), _(L, code_label(person_sexes, p->sex)), NULL);
-        fact(req, _(L, "Birth date"), birth_text(req, p), NULL);
+        html_fact(req, _(L, "Name in Arabic"), p->name_ar, NULL);
+        html_fact(req, _(L, "Name in French"), p->name_fr, NULL);
+        html_fact(req, _(L, "Sex"), _(L, code_label(person_sexes, p->sex)), NULL);
+        html_fact(req, _(L, "Birth date"), birth_text(req, p), NULL);
         int age = person_age(p, date_today());
-        fact(req, _(L, "Age"), age >= 0 ? i18n_age(req->arena, L, age, 0) : "", NULL);
+        html_fact(req, _(L, "Age"), age >= 0 ? i18n_age(req->arena, L, age, 0) : "", NULL);
         if (user_can(req->user, PERM_NATIONAL_ID))
-                fact(req, _(L, "National ID number"), p->national_id, "ltr");
+                html_fact(req, _(L, "National ID number"), p->national_id, "ltr");
         html_printf(b, "</dl></section><section class=\"panel\"><h2>%s</h2><dl class=\"facts\">",
                     _(L, "Place and contact"));
-        fact(req, _(L, "Region"), region_name(req, p->region_code), NULL);
-        fact(req, _(L, "Province or prefecture"),
+        html_fact(req, _(L, "Region"), region_name(req, p->region_code), NULL);
+        html_fact(req, _(L, "Province or prefecture"),
              p->province_code[0] ? province_name(req, p->province_code) : "", NULL);
-        fact(req, _(L, "Phone"), p->phone, "ltr");
+        html_fact(req, _(L, "Phone"), p->phone, "ltr");
         html_raw_trusted(b, "</dl></section>");
         memberships_section(req, p, e, regno ? regno : "", role ? role : "");
         page_end(req);
@@ -462,7 +367,7 @@ person_form(struct request *req, const struct person *p, const struct errs *e)
                 form_input(req, &names[i], e);
         struct select_option *opts;
         size_t nopts;
-        code_options(req, person_sexes, &opts, &nopts);
+        form_code_options(req, person_sexes, &opts, &nopts);
         form_select(req, "sex", _(L, "Sex"), opts, nopts, p->sex, _(L, "Choose"), e);
         struct form_field birth = {
             .name = "birth_date",
@@ -485,10 +390,10 @@ person_form(struct request *req, const struct person *p, const struct errs *e)
                 form_input(req, &nid, e);
         }
         html_printf(b, "</fieldset><fieldset><legend>%s</legend>", _(L, "Place and contact"));
-        region_options(req, &opts, &nopts);
+        form_region_options(req, 0, &opts, &nopts);
         form_select(req, "region_code", _(L, "Region"), opts, nopts, p->region_code,
                     _(L, "Choose a region"), e);
-        province_select(req, "province_code", _(L, "Province or prefecture"), p->province_code,
+        form_province_select(req, "province_code", _(L, "Province or prefecture"), p->province_code,
                         _(L, "Not specified"), 1, e);
         struct form_field phone = {.name = "phone",
                                    .label = _(L, "Phone"),

@@ -175,22 +175,6 @@ person_name_fold(struct arena *a, const struct person *p)
         return f ? f : arena_strdup(a, "");
 }
 
-static int
-region_in_scope(struct db *db, const struct scope *scope, const char *region)
-{
-        if (scope->all)
-                return 1;
-        sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM user_region WHERE user_id = :u"
-                                       " AND region_code = :r");
-        if (st == NULL)
-                return 0;
-        db_bind_int(st, ":u", scope->user_id);
-        db_bind_text(st, ":r", region ? region : "");
-        int in = sqlite3_step(st) == SQLITE_ROW;
-        sqlite3_reset(st);
-        return in;
-}
-
 static void
 bind_person(sqlite3_stmt *st, const struct person *p, const char *fold)
 {
@@ -229,7 +213,7 @@ person_store_insert(struct db *db, const struct scope *scope, struct person *p, 
         if (db_begin(db) != 0)
                 return STORE_ERROR;
         int rc = STORE_FORBIDDEN;
-        if (!region_in_scope(db, scope, p->region_code))
+        if (!store_region_in_scope(db, scope, p->region_code))
                 goto fail;
         p->created_at = p->updated_at = db_now(a);
         sqlite3_stmt *st =
@@ -270,7 +254,7 @@ person_store_update(struct db *db, const struct scope *scope, struct person *p,
                 rc = STORE_CONFLICT;
                 goto fail;
         }
-        if (!region_in_scope(db, scope, p->region_code)) {
+        if (!store_region_in_scope(db, scope, p->region_code)) {
                 rc = STORE_FORBIDDEN;
                 goto fail;
         }

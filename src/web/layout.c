@@ -273,3 +273,86 @@ html_pagination(struct request *req, const char *base, long long page, long long
                             _(req->lang, "Next"));
         html_raw_trusted(b, "</nav>");
 }
+
+void
+form_region_options(struct request *req, int all_regions, struct select_option **opts, size_t *n)
+{
+        *n = 0;
+        *opts = arena_alloc(req->arena, web_geo->n_regions * sizeof(**opts));
+        for (size_t i = 0; i < web_geo->n_regions; i++) {
+                const struct geo_region *r = &web_geo->regions[i];
+                if (!all_regions && !req->user->scope.all) {
+                        int mine = 0;
+                        for (size_t k = 0; req->user->regions[k]; k++)
+                                mine |= strcmp(req->user->regions[k], r->code) == 0;
+                        if (!mine)
+                                continue;
+                }
+                (*opts)[*n].value = r->code;
+                (*opts)[*n].label = r->name[req->lang];
+                (*n)++;
+        }
+}
+
+void
+form_code_options(struct request *req, const struct code_label *t, struct select_option **opts,
+                  size_t *n)
+{
+        size_t count = 0;
+        while (t[count].code)
+                count++;
+        *opts = arena_alloc(req->arena, (count ? count : 1) * sizeof(**opts));
+        for (size_t i = 0; i < count; i++) {
+                (*opts)[i].value = t[i].code;
+                (*opts)[i].label = _(req->lang, t[i].label);
+        }
+        *n = count;
+}
+
+void
+form_province_select(struct request *req, const char *name, const char *label,
+                     const char *selected, const char *empty_label, int optional,
+                     const struct errs *e)
+{
+        struct buf *b = &req->out;
+        const char *err = e ? errs_for(e, name) : NULL;
+        html_printf(b, "<div class=\"field%s\"><label for=\"f-%s\">%s</label>",
+                    err ? " has-error" : "", name, label);
+        if (optional)
+                html_printf(b, " <span class=\"optional\">(%s)</span>", _(req->lang, "optional"));
+        if (err)
+                html_printf(b, "<p class=\"error\" id=\"e-%s\">%s</p>", name, err);
+        html_printf(b, "<select id=\"f-%s\" name=\"%s\" data-provinces", name, name);
+        if (err)
+                html_printf(b, " aria-invalid=\"true\" aria-describedby=\"e-%s\"", name);
+        html_raw_trusted(b, ">");
+        html_printf(b, "<option value=\"\">%s</option>", empty_label);
+        struct select_option *regions;
+        size_t nr;
+        form_region_options(req, 0, &regions, &nr);
+        for (size_t i = 0; i < nr; i++) {
+                size_t np;
+                const struct geo_province *p = geo_provinces_of(web_geo, regions[i].value, &np);
+                html_printf(b, "<optgroup label=\"%s\" data-region=\"%s\">", regions[i].label,
+                            regions[i].value);
+                for (size_t k = 0; k < np; k++)
+                        html_printf(b, "<option value=\"%s\"%s>%s</option>", p[k].code,
+                                    selected && strcmp(selected, p[k].code) == 0 ? " selected" : "",
+                                    p[k].name[req->lang]);
+                html_raw_trusted(b, "</optgroup>");
+        }
+        html_raw_trusted(b, "</select></div>");
+}
+
+void
+html_fact(struct request *req, const char *label, const char *value, const char *cls)
+{
+        const char *v = value && value[0] ? value : "—";
+        if (cls)
+                html_printf(&req->out,
+                            "<div class=\"fact\"><dt>%s</dt><dd class=\"%s\"><bdi>%s</bdi></dd></div>",
+                            label, cls, v);
+        else
+                html_printf(&req->out, "<div class=\"fact\"><dt>%s</dt><dd><bdi>%s</bdi></dd></div>",
+                            label, v);
+}

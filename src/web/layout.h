@@ -47,6 +47,21 @@ void form_select(struct request *req, const char *name, const char *label, const
 void form_checkbox(struct request *req, const char *name, const char *label, int checked,
                    const struct errs *e);
 
+/* The regions offered in a select: every region when all_regions, else those of the user's
+ * scope. Labels in the request's language. */
+void form_region_options(struct request *req, int all_regions, struct select_option **opts,
+                         size_t *n);
+/* Options from a code table, labels translated. */
+void form_code_options(struct request *req, const struct code_label *t,
+                       struct select_option **opts, size_t *n);
+/* A province select listing the provinces of the user's regions grouped by region (app.js hides
+ * the other regions' groups once a region is chosen). optional adds "(optional)". */
+void form_province_select(struct request *req, const char *name, const char *label,
+                          const char *selected, const char *empty_label, int optional,
+                          const struct errs *e);
+/* One label/value pair of a detail page's <dl>; cls is a class for the value, or NULL. */
+void html_fact(struct request *req, const char *label, const char *value, const char *cls);
+
 /* Region / province / commune names in the request's language. */
 const char *region_name(struct request *req, const char *code);
 const char *province_name(struct request *req, const char *code);

@@ -31,7 +31,7 @@ test_gettext(void **state)
             {LANG_FR, "Cooperatives", "Coopératives"},
             {LANG_EN, "Cooperatives", "Cooperatives"},
             {LANG_AR, "No such message in any catalog", "No such message in any catalog"},
-            {LANG_FR, "Cooperative", "Cooperative"}, /* prefix of a msgid */
+            {LANG_FR, "Cooperativ", "Cooperativ"}, /* prefix of a msgid */
             {LANG_EN, "Cooperatives!", "Cooperatives!"},
             {LANG_FR, "", ""}, /* never the .mo header */
         };

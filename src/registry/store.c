@@ -1,0 +1,28 @@
+/* store.c: what every registry store shares: the region scope. */
+#include "registry/store.h"
+
+#include "core/db.h"
+#include "core/http.h"
+
+void
+store_bind_scope(sqlite3_stmt *st, const struct scope *s)
+{
+        db_bind_int(st, ":scope_all", s->all);
+        db_bind_int(st, ":scope_user", s->user_id);
+}
+
+int
+store_region_in_scope(struct db *db, const struct scope *scope, const char *region)
+{
+        if (scope->all)
+                return 1;
+        sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM user_region WHERE user_id = :u"
+                                       " AND region_code = :r");
+        if (st == NULL)
+                return 0;
+        db_bind_int(st, ":u", scope->user_id);
+        db_bind_text(st, ":r", region ? region : "");
+        int in = sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_reset(st);
+        return in;
+}
