@@ -83,18 +83,8 @@ bind_filter(sqlite3_stmt *st, const struct scope *scope, const struct coop_filte
         db_bind_text(st, ":status", f->status ? f->status : "");
         db_bind_text(st, ":legal_from", f->legal_from ? f->legal_from : "");
         db_bind_text(st, ":legal_to", f->legal_to ? f->legal_to : "");
-        /* Split the folded query into at most four words; each must appear in the name. */
-        const char *w[4] = {"", "", "", ""};
-        char *q = arena_strdup(a, f->q ? f->q : "");
         db_bind_text(st, ":q", f->q_raw ? f->q_raw : "");
-        char *save = NULL;
-        int n = 0;
-        for (char *tok = strtok_r(q, " ", &save); tok && n < 4; tok = strtok_r(NULL, " ", &save))
-                w[n++] = tok;
-        db_bind_text(st, ":w1", w[0]);
-        db_bind_text(st, ":w2", w[1]);
-        db_bind_text(st, ":w3", w[2]);
-        db_bind_text(st, ":w4", w[3]);
+        store_bind_words(st, f->q, a);
 }
 
 int

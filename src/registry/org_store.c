@@ -52,16 +52,7 @@ static void
 bind_filter(sqlite3_stmt *st, const struct org_filter *f, struct arena *a)
 {
         db_bind_text(st, ":kind", f->kind ? f->kind : "");
-        const char *w[4] = {"", "", "", ""};
-        char *q = arena_strdup(a, f->q ? f->q : "");
-        char *save = NULL;
-        int n = 0;
-        for (char *tok = strtok_r(q, " ", &save); tok && n < 4; tok = strtok_r(NULL, " ", &save))
-                w[n++] = tok;
-        db_bind_text(st, ":w1", w[0]);
-        db_bind_text(st, ":w2", w[1]);
-        db_bind_text(st, ":w3", w[2]);
-        db_bind_text(st, ":w4", w[3]);
+        store_bind_words(st, f->q, a);
 }
 
 int

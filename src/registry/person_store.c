@@ -97,17 +97,7 @@ bind_filter(sqlite3_stmt *st, const struct scope *scope, const struct person_fil
         db_bind_text(st, ":province", f->province ? f->province : "");
         db_bind_text(st, ":sex", f->sex ? f->sex : "");
         db_bind_int(st, ":coop", f->cooperative > 0 ? f->cooperative : 0);
-        /* Split the folded query into at most four words; each must appear in the name. */
-        const char *w[4] = {"", "", "", ""};
-        char *q = arena_strdup(a, f->q ? f->q : "");
-        char *save = NULL;
-        int n = 0;
-        for (char *tok = strtok_r(q, " ", &save); tok && n < 4; tok = strtok_r(NULL, " ", &save))
-                w[n++] = tok;
-        db_bind_text(st, ":w1", w[0]);
-        db_bind_text(st, ":w2", w[1]);
-        db_bind_text(st, ":w3", w[2]);
-        db_bind_text(st, ":w4", w[3]);
+        store_bind_words(st, f->q, a);
 }
 
 int

@@ -1,6 +1,9 @@
 /* store.c: what every registry store shares: the region scope. */
 #include "registry/store.h"
 
+#include <string.h>
+
+#include "core/arena.h"
 #include "core/db.h"
 #include "core/http.h"
 
@@ -25,4 +28,18 @@ store_region_in_scope(struct db *db, const struct scope *scope, const char *regi
         int in = sqlite3_step(st) == SQLITE_ROW;
         sqlite3_reset(st);
         return in;
+}
+
+void
+store_bind_words(sqlite3_stmt *st, const char *q, struct arena *a)
+{
+        static const char *const names[4] = {":w1", ":w2", ":w3", ":w4"};
+        char *copy = arena_strdup(a, q ? q : "");
+        char *save = NULL;
+        char *tok = strtok_r(copy, " ", &save);
+        for (int i = 0; i < 4; i++) {
+                db_bind_text(st, names[i], tok ? tok : "");
+                if (tok)
+                        tok = strtok_r(NULL, " ", &save);
+        }
 }

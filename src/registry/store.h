@@ -17,11 +17,15 @@ enum store_rc {
         "(:scope_all = 1 OR " col " IN (SELECT region_code FROM user_region"                       \
         " WHERE user_id = :scope_user))"
 
+struct arena;
 struct db;
 struct scope;
 struct sqlite3_stmt;
 /* Binds :scope_all and :scope_user of a statement that uses SCOPE_SQL. */
 void store_bind_scope(struct sqlite3_stmt *st, const struct scope *s);
+/* Binds :w1 to :w4 to the first four words of the folded query q (unused ones to "", which
+ * the SQL reads as "no condition"): every word must appear in name_fold. */
+void store_bind_words(struct sqlite3_stmt *st, const char *q, struct arena *a);
 /* 1 when a record of region may be written by a user of this scope. */
 int store_region_in_scope(struct db *db, const struct scope *scope, const char *region);
 
