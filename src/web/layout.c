@@ -115,10 +115,11 @@ form_input(struct request *req, const struct form_field *f, const struct errs *e
         struct buf *b = &req->out;
         const char *err = e ? errs_for(e, f->name) : NULL;
         const char *type = f->type ? f->type : "text";
-        html_printf(b, "<div class=\"field%s\"><label for=\"f-%s\">%s</label>", err ? " has-error" : "",
+        html_printf(b, "<div class=\"field%s\"><label for=\"f-%s\">%s", err ? " has-error" : "",
                     f->name, f->label);
         if (!f->required && !f->quiet)
                 html_printf(b, " <span class=\"optional\">(%s)</span>", _(req->lang, "optional"));
+        html_raw_trusted(b, "</label>");
         if (f->hint)
                 html_printf(b, "<p class=\"hint\" id=\"h-%s\">%s</p>", f->name, f->hint);
         if (err)
@@ -316,10 +317,11 @@ form_province_select(struct request *req, const char *name, const char *label,
 {
         struct buf *b = &req->out;
         const char *err = e ? errs_for(e, name) : NULL;
-        html_printf(b, "<div class=\"field%s\"><label for=\"f-%s\">%s</label>",
-                    err ? " has-error" : "", name, label);
+        html_printf(b, "<div class=\"field%s\"><label for=\"f-%s\">%s", err ? " has-error" : "",
+                    name, label);
         if (optional)
                 html_printf(b, " <span class=\"optional\">(%s)</span>", _(req->lang, "optional"));
+        html_raw_trusted(b, "</label>");
         if (err)
                 html_printf(b, "<p class=\"error\" id=\"e-%s\">%s</p>", name, err);
         html_printf(b, "<select id=\"f-%s\" name=\"%s\" data-provinces", name, name);

@@ -135,6 +135,19 @@ try {
     await dp.goto(detailUrl + '/edit');
     await shot(`${name}-desktop-form`, dp);
   }
+  // People and organisations on the phone (the user's language is Arabic again after the loop).
+  await page.goto(base + '/people');
+  assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
+  await shot('ar-phone-people', page, false);
+  const firstPerson = await page.locator('table.list a[href^="/people/"]').first().getAttribute('href');
+  await page.goto(base + firstPerson);
+  await shot('ar-phone-person');
+  await page.goto(base + '/organisations');
+  await shot('ar-phone-orgs', page, false);
+  await dp.goto(base + '/people/new');
+  await shot('ar-desktop-person-form', dp);
+  const overflowPeople = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflowPeople <= 0, `organisations page overflows by ${overflowPeople}px at 360px`);
   console.log(`browser: ok, screenshots in ${OUT}`);
 } catch (e) {
   failed = true;
