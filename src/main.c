@@ -51,14 +51,10 @@ fail(const char *cmd, const char *msg)
         return EXIT_FAILURE;
 }
 
-/* Opens an existing, initialised database. */
+/* Opens an existing, initialised database (callers have checked that --db was given). */
 static struct db *
 open_existing(const char *cmd, const char *path)
 {
-        if (path == NULL) {
-                usage_error(cmd, "--db PATH is required");
-                return NULL;
-        }
         if (access(path, R_OK | W_OK) != 0) {
                 fprintf(stderr, "murafiq %s: cannot open %s: %s (create it with murafiq init)\n", cmd,
                         path, strerror(errno));
@@ -144,6 +140,8 @@ cmd_demo(int argc, char **argv)
                 return usage_error("demo", "unexpected argument");
         if (strcmp(scale, "small") != 0 && strcmp(scale, "national") != 0)
                 return usage_error("demo", "--scale is small or national");
+        if (path == NULL)
+                return usage_error("demo", "--db PATH is required");
         struct db *db = open_existing("demo", path);
         if (db == NULL)
                 return EXIT_FAILURE;
@@ -209,6 +207,8 @@ cmd_serve(int argc, char **argv)
         }
         if (optind != argc)
                 return usage_error("serve", "unexpected argument");
+        if (cfg.db_path == NULL)
+                return usage_error("serve", "--db PATH is required");
         struct db *db = open_existing("serve", cfg.db_path);
         if (db == NULL)
                 return EXIT_FAILURE;

@@ -77,7 +77,9 @@ req_query_str(struct request *req, const char *key)
 const char *
 req_form(struct request *req, const char *key)
 {
-        for (size_t i = 0; i < req->nform; i++)
+        /* The last value wins: a checkbox follows a hidden field of the same name carrying
+         * its unticked value, so a ticked box sends both, "0" then "1". */
+        for (size_t i = req->nform; i-- > 0;)
                 if (strcmp(req->form[i].key, key) == 0)
                         return req->form[i].value;
         return NULL;

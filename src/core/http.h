@@ -130,7 +130,7 @@ int http_serve(const struct server_config *cfg);
 /* Request helpers. */
 const char *req_query(struct request *req, const char *key);  /* URL query argument or NULL */
 const char *req_query_str(struct request *req, const char *key); /* the same, "" when absent */
-const char *req_form(struct request *req, const char *key);   /* form field or NULL */
+const char *req_form(struct request *req, const char *key);   /* form field (last value) or NULL */
 const char *req_header(struct request *req, const char *key); /* request header or NULL */
 const char *req_cookie(struct request *req, const char *key);
 /* The user may do perm (role check only; region scope is the storage layer's job). */

@@ -96,6 +96,24 @@ age_text(struct request *req, struct buf *b, struct age a)
         html_text(b, i18n_age(req->arena, req->lang, a.years, a.months));
 }
 
+struct query_copy {
+        struct buf *b;
+        int first;
+};
+
+static void
+copy_filter_arg(void *ctx, const char *key, const char *value)
+{
+        struct query_copy *qc = ctx;
+        if (value[0] == '\0' || strcmp(key, "page") == 0 || strcmp(key, "per_page") == 0)
+                return;
+        buf_putc(qc->b, qc->first ? '?' : '&');
+        qc->first = 0;
+        buf_url_encode(qc->b, key);
+        buf_putc(qc->b, '=');
+        buf_url_encode(qc->b, value);
+}
+
 void
 page_coop_list(struct request *req)
 {
@@ -169,12 +187,14 @@ page_coop_list(struct request *req)
         html_printf(b, "<div class=\"list-head\"><p class=\"count\" role=\"status\">%s</p>",
                     arena_printf(req->arena, _(L, "%s cooperatives match"), i18n_int(req->arena, L, total)));
         if (user_can(req->user, PERM_EXPORT)) {
+                /* The export keeps the list's filters (not its page). */
                 struct buf q;
                 buf_init(&q, req->arena, 8192);
-                const char *qs = strchr(req->path, '?');
-                (void)qs;
-                html_printf(b, "<a class=\"button\" href=\"/cooperatives/export.csv%s\" download>%s</a>",
-                            "", _(L, "Export CSV"));
+                buf_puts(&q, "/cooperatives/export.csv");
+                struct query_copy qc = {&q, 1};
+                req_query_each(req, copy_filter_arg, &qc);
+                html_printf(b, "<a class=\"button\" href=\"%s\" download>%s</a>", buf_str(&q),
+                            _(L, "Export CSV"));
         }
         html_raw_trusted(b, "</div>");
         if (n == 0) {

@@ -128,7 +128,10 @@ export async function startServer(db, { threads = 2 } = {}) {
         exited: () => exited,
         async stop() {
           if (exited === null) proc.kill('SIGTERM');
-          const res = await Promise.race([exitPromise, sleep(30000).then(() => null)]);
+          let timer;
+          const timeout = new Promise((r) => (timer = setTimeout(() => r(null), 30000)));
+          const res = await Promise.race([exitPromise, timeout]);
+          clearTimeout(timer);
           if (res === null) {
             proc.kill('SIGKILL');
             await exitPromise;
@@ -493,11 +496,13 @@ export function coopData(over = {}) {
   };
 }
 
-/** The same record as form fields (booleans as the checkbox pair a browser sends). */
-export function coopForm(data) {
+/** The same record as form fields (booleans as the hidden 0 + checkbox 1 pair a browser sends,
+ * or as one 0/1 value with browser: false). */
+export function coopForm(data, { browser = true } = {}) {
   const pairs = [];
   for (const [k, v] of Object.entries(data)) {
-    if (typeof v === 'boolean') {
+    if (typeof v === 'boolean' && !browser) pairs.push([k, v ? '1' : '0']);
+    else if (typeof v === 'boolean') {
       pairs.push([k, '0']);
       if (v) pairs.push([k, '1']);
     } else if (v === null || v === undefined) pairs.push([k, '']);
@@ -566,4 +571,41 @@ export async function setupServer() {
   const db = await makeDemoDb(dir);
   const server = await startServer(db);
   return { dir, db, server, base: server.base };
+}
+
+/**
+ * Sends raw bytes on a new TCP connection and collects the answer until the server closes the
+ * connection or `idleMs` pass without data. Resolves {text, status (number or null), closed}.
+ */
+export function rawHttp(port, data, { idleMs = 5000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let done = false;
+    const sock = net.connect(port, '127.0.0.1');
+    let timer = null;
+    const finish = (closed) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      sock.destroy();
+      const text = Buffer.concat(chunks).toString('latin1');
+      const m = /^HTTP\/1\.[01] (\d{3})/.exec(text);
+      resolve({ text, status: m ? Number(m[1]) : null, closed });
+    };
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => finish(false), idleMs);
+    };
+    sock.on('connect', () => {
+      sock.write(data);
+      arm();
+    });
+    sock.on('data', (d) => {
+      chunks.push(d);
+      arm();
+    });
+    sock.on('end', () => finish(true));
+    sock.on('close', () => finish(true));
+    sock.on('error', (e) => (chunks.length || e.code === 'ECONNRESET' ? finish(true) : reject(e)));
+  });
 }
