@@ -103,3 +103,14 @@ buf_url_encode(struct buf *b, const char *s)
                 }
         }
 }
+
+void
+buf_insert(struct buf *b, size_t pos, const void *p, size_t n)
+{
+        if (n == 0 || pos > b->len || buf_grow(b, n) != 0)
+                return;
+        memmove(b->data + pos + n, b->data + pos, b->len - pos);
+        memcpy(b->data + pos, p, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+}

@@ -21,6 +21,8 @@ void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 /* Raw printf: no escaping. For HTML use html_printf. */
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Inserts n bytes at offset pos (<= len), moving the rest. */
+void buf_insert(struct buf *b, size_t pos, const void *p, size_t n);
 /* Appends s percent-encoded (RFC 3986 unreserved characters and '/' kept as they are). */
 void buf_url_encode(struct buf *b, const char *s);
 /* Returns the NUL-terminated contents ("" when empty). */

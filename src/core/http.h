@@ -11,6 +11,7 @@
 struct arena;
 struct db;
 struct MHD_Connection;
+struct errs;
 
 enum method { METHOD_GET, METHOD_POST, METHOD_PATCH, METHOD_OTHER };
 
@@ -85,6 +86,13 @@ struct request {
         const char *session; /* the session id (from the cookie), if any */
         int via_token;       /* authenticated by Authorization: Bearer */
         enum lang lang;
+
+        /* Form rendering: the labels of the fields shown so far, and where the error summary
+         * goes (web/layout.c fills it in at page_end, once every label is known). */
+        struct param *labels;
+        size_t nlabels, caplabels;
+        const struct errs *summary_errs;
+        size_t summary_at;
 
         /* Response. */
         int status;

@@ -11,6 +11,8 @@
 
 const struct geo *web_geo;
 
+static void insert_error_summary(struct request *req);
+
 void
 page_begin(struct request *req, const char *title, const char *nav)
 {
@@ -82,6 +84,8 @@ page_begin(struct request *req, const char *title, const char *nav)
 void
 page_end(struct request *req)
 {
+        if (req->summary_errs)
+                insert_error_summary(req);
         html_printf(&req->out,
                     "</main><footer><p>%s · <a href=\"/about\">%s</a></p></footer></body></html>\n",
                     _(req->lang, "murafiq: information system for cooperative support programs"),
@@ -98,15 +102,53 @@ page_csrf(struct request *req)
 void
 form_error_summary(struct request *req, const struct errs *e)
 {
+        /* Only a mark here: the summary names each field by its label, and the labels are known
+         * once the fields below are rendered. page_end inserts it. */
         if (e == NULL || e->n == 0)
                 return;
-        struct buf *b = &req->out;
-        html_printf(b, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\">"
-                       "<h2>%s</h2><ul>",
+        req->summary_errs = e;
+        req->summary_at = req->out.len;
+}
+
+static void
+remember_label(struct request *req, const char *name, const char *label)
+{
+        if (req->nlabels == req->caplabels) {
+                size_t cap = req->caplabels ? 2 * req->caplabels : 32;
+                struct param *p = arena_alloc(req->arena, cap * sizeof(*p));
+                if (req->nlabels)
+                        memcpy(p, req->labels, req->nlabels * sizeof(*p));
+                req->labels = p;
+                req->caplabels = cap;
+        }
+        req->labels[req->nlabels].key = name;
+        req->labels[req->nlabels].value = label;
+        req->nlabels++;
+}
+
+static void
+insert_error_summary(struct request *req)
+{
+        const struct errs *e = req->summary_errs;
+        struct buf s;
+        buf_init(&s, req->arena, 1u << 20);
+        html_printf(&s, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\"><h2>%s</h2><ul>",
                     _(req->lang, "There is a problem"));
-        for (size_t i = 0; i < e->n; i++)
-                html_printf(b, "<li><a href=\"#f-%s\">%s</a></li>", e->list[i].field, e->list[i].msg);
-        html_raw_trusted(b, "</ul></div>");
+        for (size_t i = 0; i < e->n; i++) {
+                const char *label = NULL;
+                for (size_t k = 0; k < req->nlabels && !label; k++)
+                        if (strcmp(req->labels[k].key, e->list[i].field) == 0)
+                                label = req->labels[k].value;
+                if (label)
+                        html_printf(&s, "<li><a href=\"#f-%s\">%s: %s</a></li>", e->list[i].field, label,
+                                    e->list[i].msg);
+                else
+                        html_printf(&s, "<li><a href=\"#f-%s\">%s</a></li>", e->list[i].field,
+                                    e->list[i].msg);
+        }
+        html_raw_trusted(&s, "</ul></div>");
+        buf_insert(&req->out, req->summary_at, s.data, s.len);
+        req->summary_errs = NULL;
 }
 
 void
@@ -115,6 +157,7 @@ form_input(struct request *req, const struct form_field *f, const struct errs *e
         struct buf *b = &req->out;
         const char *err = e ? errs_for(e, f->name) : NULL;
         const char *type = f->type ? f->type : "text";
+        remember_label(req, f->name, f->label);
         html_printf(b, "<div class=\"field%s\"><label for=\"f-%s\">%s", err ? " has-error" : "",
                     f->name, f->label);
         if (!f->required && !f->quiet)
@@ -160,6 +203,7 @@ form_select(struct request *req, const char *name, const char *label, const stru
 {
         struct buf *b = &req->out;
         const char *err = e ? errs_for(e, name) : NULL;
+        remember_label(req, name, label);
         html_printf(b, "<div class=\"field%s\"><label for=\"f-%s\">%s</label>", err ? " has-error" : "",
                     name, label);
         if (err)
@@ -183,6 +227,7 @@ form_checkbox(struct request *req, const char *name, const char *label, int chec
 {
         const char *err = e ? errs_for(e, name) : NULL;
         struct buf *b = &req->out;
+        remember_label(req, name, label);
         html_printf(b, "<div class=\"field check%s\">", err ? " has-error" : "");
         if (err)
                 html_printf(b, "<p class=\"error\" id=\"e-%s\">%s</p>", name, err);
@@ -317,6 +362,7 @@ form_province_select(struct request *req, const char *name, const char *label,
 {
         struct buf *b = &req->out;
         const char *err = e ? errs_for(e, name) : NULL;
+        remember_label(req, name, label);
         html_printf(b, "<div class=\"field%s\"><label for=\"f-%s\">%s", err ? " has-error" : "",
                     name, label);
         if (optional)

@@ -65,6 +65,24 @@ test_buf_latches_limit(void **state)
 }
 
 static void
+test_buf_insert(void **state)
+{
+        (void)state;
+        struct arena *a = arena_new();
+        struct buf b;
+        buf_init(&b, a, 64);
+        buf_puts(&b, "<form></form>");
+        buf_insert(&b, 6, "<ul></ul>", 9);
+        assert_string_equal(buf_str(&b), "<form><ul></ul></form>");
+        buf_insert(&b, 0, "x", 1);
+        buf_insert(&b, b.len, "y", 1);
+        assert_string_equal(buf_str(&b), "x<form><ul></ul></form>y");
+        buf_insert(&b, b.len + 1, "z", 1); /* past the end: ignored */
+        assert_int_equal(b.len, 24);
+        arena_free(a);
+}
+
+static void
 test_arena_large_and_reset(void **state)
 {
         (void)state;
@@ -87,6 +105,7 @@ main(void)
                 cmocka_unit_test(test_printf_numbers_and_null),
                 cmocka_unit_test(test_url_arg_encodes),
                 cmocka_unit_test(test_buf_latches_limit),
+                cmocka_unit_test(test_buf_insert),
                 cmocka_unit_test(test_arena_large_and_reset),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
