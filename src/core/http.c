@@ -409,7 +409,7 @@ dispatch(struct request *req)
                         if (req->json == NULL) {
                                 reply_error(req, ERR_BAD_REQUEST,
                                             arena_printf(req->arena, "%s: %s",
-                                                         _(req->lang, "The body is not valid JSON"),
+                                                         _(req->lang, "The request body is not valid JSON"),
                                                          jerr.text),
                                             NULL, 0);
                                 return;

@@ -152,7 +152,7 @@ page_coop_list(struct request *req)
         form_select(req, "region", _(L, "Region"), opts, nopts, req_query_str(req, "region"),
                     _(L, "All regions"), &e);
         form_province_select(req, "province", _(L, "Province or prefecture"), req_query_str(req, "province"),
-                        _(L, "All provinces"), 0, &e);
+                        _(L, "All provinces and prefectures"), 0, &e);
         form_code_options(req, coop_sectors, &opts, &nopts);
         form_select(req, "sector", _(L, "Sector"), opts, nopts, req_query_str(req, "sector"),
                     _(L, "All sectors"), &e);
@@ -172,7 +172,7 @@ page_coop_list(struct request *req)
         struct select_option sorts[] = {
                 {"name_ar", _(L, "Arabic name")},    {"name_fr", _(L, "French name")},
                 {"legal_date", _(L, "Legal creation date")}, {"register_number", _(L, "Register number")},
-                {"members_total", _(L, "Members")},
+                {"members_total", _(L, "Number of members")},
         };
         form_select(req, "sort", _(L, "Sort by"), sorts, 5,
                     req_query_str(req, "sort")[0] ? req_query_str(req, "sort")
@@ -315,7 +315,7 @@ page_coop_show(struct request *req)
         html_fact(req, _(L, "Phone"), c.phone, "ltr");
         html_fact(req, _(L, "E-mail"), c.email, "ltr");
         html_printf(b, "</dl></section><section class=\"panel\"><h2>%s</h2><dl class=\"facts\">", _(L, "Members"));
-        html_fact(req, _(L, "Members"), i18n_int(req->arena, L, c.members_total), NULL);
+        html_fact(req, _(L, "Number of members"), i18n_int(req->arena, L, c.members_total), NULL);
         html_fact(req, _(L, "Women"), i18n_int(req->arena, L, c.members_women), NULL);
         html_fact(req, _(L, "Young people"), i18n_int(req->arena, L, c.members_youth), NULL);
         html_fact(req, _(L, "Women-only cooperative"), c.is_women_only ? _(L, "Yes") : _(L, "No"), NULL);
@@ -387,7 +387,7 @@ coop_form(struct request *req, const struct coop *c, const struct errs *e, long 
         form_region_options(req, 0, &opts, &nopts);
         form_select(req, "region_code", _(L, "Region"), opts, nopts, c->region_code, _(L, "Choose a region"), e);
         form_province_select(req, "province_code", _(L, "Province or prefecture"), c->province_code,
-                        _(L, "Choose a province"), 0, e);
+                        _(L, "Choose a province or prefecture"), 0, e);
         /* Communes of the chosen province; app.js reloads them when the province changes. */
         size_t ncm = 0;
         const struct geo_commune *cm = c->province_code ? geo_communes_of(web_geo, c->province_code, &ncm) : NULL;
@@ -408,7 +408,7 @@ coop_form(struct request *req, const struct coop *c, const struct errs *e, long 
                 form_input(req, &place[i], e);
         html_printf(b, "</fieldset><fieldset><legend>%s</legend>", _(L, "Members"));
         struct form_field counts[] = {
-                {.name = "members_total", .label = _(L, "Members"), .value = num[0], .type = "number",
+                {.name = "members_total", .label = _(L, "Number of members"), .value = num[0], .type = "number",
                  .required = 1, .dir = "ltr", .extra = "min=\"0\" inputmode=\"numeric\""},
                 {.name = "members_women", .label = _(L, "Women"), .value = num[1], .type = "number",
                  .required = 1, .dir = "ltr", .extra = "min=\"0\" inputmode=\"numeric\""},

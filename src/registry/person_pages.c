@@ -124,7 +124,7 @@ page_person_list(struct request *req)
         form_select(req, "region", _(L, "Region"), opts, nopts, req_query_str(req, "region"),
                     _(L, "All regions"), &e);
         form_province_select(req, "province", _(L, "Province or prefecture"),
-                        req_query_str(req, "province"), _(L, "All provinces"), 0, &e);
+                        req_query_str(req, "province"), _(L, "All provinces and prefectures"), 0, &e);
         struct select_option sexes[] = {{"F", _(L, "Women")}, {"M", _(L, "Men")}};
         form_select(req, "sex", _(L, "Sex"), sexes, 2, req_query_str(req, "sex"), _(L, "Everyone"),
                     &e);

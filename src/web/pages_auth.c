@@ -31,7 +31,7 @@ login_form(struct request *req, const char *login, const char *error)
         page_csrf(req);
         html_printf(b, "<input type=\"hidden\" name=\"next\" value=\"%s\">",
                     safe_next(req_query(req, "next") ? req_query(req, "next") : req_form(req, "next")));
-        struct form_field f = {.name = "login", .label = _(L, "Login"), .value = login, .required = 1,
+        struct form_field f = {.name = "login", .label = _(L, "Username"), .value = login, .required = 1,
                                .maxlen = 64, .dir = "ltr",
                                .extra = "autocomplete=\"username\" autocapitalize=\"none\""};
         form_input(req, &f, NULL);
