@@ -177,6 +177,40 @@ reply_cookie(struct request *req, const char *cookie)
                 req->set_cookie[req->nset_cookie++] = cookie;
 }
 
+void
+reply_stream(struct request *req, const char *content_type, const struct stream *s)
+{
+        req->stream = arena_alloc(req->arena, sizeof(*req->stream));
+        *req->stream = *s;
+        req->status = 200;
+        req->content_type = content_type;
+}
+
+struct db *
+http_open_db(void)
+{
+        return db_open(config->db_path, 0);
+}
+
+static ssize_t
+stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+        (void)pos;
+        struct stream *s = cls;
+        long n = s->fill(s->ctx, buf, max);
+        if (n < 0)
+                return MHD_CONTENT_READER_END_WITH_ERROR;
+        return n == 0 ? MHD_CONTENT_READER_END_OF_STREAM : (ssize_t)n;
+}
+
+static void
+stream_free(void *cls)
+{
+        struct stream *s = cls;
+        s->done(s->ctx);
+        free(s);
+}
+
 /* ---- form bodies ---- */
 
 static enum MHD_Result
@@ -462,7 +496,18 @@ static enum MHD_Result
 send_response(struct request *req)
 {
         struct MHD_Response *resp;
-        if (req->static_body)
+        if (req->stream) {
+                /* The stream outlives the request's arena: it gets its own copy. */
+                struct stream *st = xmalloc(sizeof(*st));
+                *st = *req->stream;
+                req->stream = NULL;
+                resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32768, stream_read, st,
+                                                         stream_free);
+                if (resp == NULL) {
+                        stream_free(st);
+                        return MHD_NO;
+                }
+        } else if (req->static_body)
                 resp = MHD_create_response_from_buffer(req->static_size, (void *)req->static_body,
                                                        MHD_RESPMEM_PERSISTENT);
         else

@@ -105,6 +105,7 @@ struct request {
         const char *cache; /* Cache-Control; default no-store */
         const void *static_body; /* served as-is (embedded asset) */
         size_t static_size;
+        struct stream *stream; /* produced piece by piece after the handler (exports) */
 };
 
 typedef void (*handler_fn)(struct request *req);
@@ -173,6 +174,22 @@ void reply_error(struct request *req, enum app_error err, const char *message,
 
 /* A version string of the embedded assets, for cache-busting links ("?v=..."). */
 extern char asset_version[17];
+
+/*
+ * A response body produced after the handler returns, piece by piece, so that a large export
+ * never sits whole in memory. fill() writes at most max bytes into out and returns how many;
+ * 0 ends the body, -1 aborts the connection. done() is always called once, to free ctx. The
+ * request's arena is gone by then: ctx owns everything it needs.
+ */
+struct stream {
+        long (*fill)(void *ctx, char *out, size_t max);
+        void (*done)(void *ctx);
+        void *ctx;
+};
+/* Answers 200 with content_type and the stream s (copied into the request). */
+void reply_stream(struct request *req, const char *content_type, const struct stream *s);
+/* Opens a new connection to the server's database, for a stream to own (db_close it in done). */
+struct db *http_open_db(void);
 
 /* Calls fn for each URL query argument, in order. */
 void req_query_each(struct request *req, void (*fn)(void *ctx, const char *key, const char *value),

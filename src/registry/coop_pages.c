@@ -1,5 +1,4 @@
 /* coop_pages.c: the cooperative pages: list with filters, detail, create, edit, CSV export. */
-#include <csv.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -547,16 +546,61 @@ page_geo_communes(struct request *req)
         req->cache = "private, max-age=86400";
 }
 
-struct export_ctx {
-        struct buf *b;
+/* The state of a streamed CSV export: its own connection and statement, and the bytes of the
+ * current row not yet sent. */
+struct coop_export {
+        struct db *db;
+        sqlite3_stmt *st;
+        struct arena *arena;
+        struct buf pending;
+        size_t off;
+        int finished;
 };
 
-static int
-export_row(void *ctx, const struct coop *c)
+static void
+export_done(void *ctx)
 {
-        struct export_ctx *x = ctx;
-        coop_csv_row(x->b, c);
-        return x->b->err ? 1 : 0;
+        struct coop_export *x = ctx;
+        if (x->st)
+                sqlite3_reset(x->st);
+        db_close(x->db);
+        arena_free(x->arena);
+        free(x);
+}
+
+static long
+export_fill(void *ctx, char *out, size_t max)
+{
+        struct coop_export *x = ctx;
+        size_t n = 0;
+        while (n < max) {
+                if (x->off == x->pending.len) {
+                        if (x->finished)
+                                break;
+                        /* The pending row is sent: forget it and read the next one. */
+                        arena_reset(x->arena);
+                        buf_init(&x->pending, x->arena, 1u << 20);
+                        x->off = 0;
+                        struct coop c;
+                        int rc = coop_store_next(x->st, x->arena, &c);
+                        if (rc < 0)
+                                return -1;
+                        if (rc == 0) {
+                                x->finished = 1;
+                                break;
+                        }
+                        coop_csv_row(&x->pending, &c);
+                        if (x->pending.err)
+                                return -1;
+                }
+                size_t k = x->pending.len - x->off;
+                if (k > max - n)
+                        k = max - n;
+                memcpy(out + n, x->pending.data + x->off, k);
+                x->off += k;
+                n += k;
+        }
+        return (long)n;
 }
 
 void
@@ -571,18 +615,19 @@ page_coop_export(struct request *req)
                 reply_error(req, ERR_BAD_REQUEST, NULL, e.list, e.n);
                 return;
         }
-        /* A national export is tens of megabytes: give this response a larger ceiling. */
-        buf_init(&req->out, req->arena, 256u << 20);
-        coop_csv_header(&req->out);
-        struct export_ctx x = {&req->out};
-        struct arena *scratch = arena_new();
-        int rc = coop_store_each(req->db, &req->user->scope, &f, scratch, export_row, &x);
-        arena_free(scratch);
-        if (rc != STORE_OK || req->out.err) {
+        /* Its own connection: the thread's connection serves other requests meanwhile. */
+        struct coop_export *x = xcalloc(1, sizeof(*x));
+        x->arena = arena_new();
+        x->db = http_open_db();
+        x->st = x->db ? coop_store_cursor(x->db, &req->user->scope, &f, x->arena) : NULL;
+        if (x->st == NULL) {
+                export_done(x);
                 reply_error(req, ERR_INTERNAL, NULL, NULL, 0);
                 return;
         }
-        req->status = 200;
-        req->content_type = "text/csv; charset=utf-8";
+        buf_init(&x->pending, x->arena, 4096);
+        coop_csv_header(&x->pending);
+        struct stream s = {export_fill, export_done, x};
+        reply_stream(req, "text/csv; charset=utf-8", &s);
         req->disposition = "attachment; filename=\"cooperatives.csv\"";
 }

@@ -125,26 +125,47 @@ fail:
         return STORE_ERROR;
 }
 
+sqlite3_stmt *
+coop_store_cursor(struct db *db, const struct scope *scope, const struct coop_filter *f,
+                  struct arena *a)
+{
+        sqlite3_stmt *st = db_stmt(db, "SELECT " COOP_COLUMNS " FROM cooperative" COOP_WHERE
+                                       " ORDER BY register_number");
+        if (st)
+                bind_filter(st, scope, f, a);
+        return st;
+}
+
+int
+coop_store_next(sqlite3_stmt *st, struct arena *a, struct coop *c)
+{
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+                read_coop(st, a, c);
+                return 1;
+        }
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? 0 : -1;
+}
+
 int
 coop_store_each(struct db *db, const struct scope *scope, const struct coop_filter *f,
                 struct arena *scratch, int (*row)(void *ctx, const struct coop *c), void *ctx)
 {
-        sqlite3_stmt *st = db_stmt(db, "SELECT " COOP_COLUMNS " FROM cooperative" COOP_WHERE
-                                       " ORDER BY register_number");
+        sqlite3_stmt *st = coop_store_cursor(db, scope, f, scratch);
         if (st == NULL)
                 return STORE_ERROR;
-        bind_filter(st, scope, f, scratch);
+        struct coop c;
         int rc;
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-                struct coop c;
-                read_coop(st, scratch, &c);
+        while ((rc = coop_store_next(st, scratch, &c)) == 1) {
                 int stop = row(ctx, &c);
                 arena_reset(scratch); /* the bindings were copied by SQLite: safe to drop */
-                if (stop)
+                if (stop) {
+                        sqlite3_reset(st);
                         break;
+                }
         }
-        sqlite3_reset(st);
-        return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+        return rc < 0 ? STORE_ERROR : STORE_OK;
 }
 
 int

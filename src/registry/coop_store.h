@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <sqlite3.h>
+
 #include "registry/coop.h"
 #include "registry/store.h"
 
@@ -38,6 +40,14 @@ int coop_store_list(struct db *db, const struct scope *scope, const struct coop_
  * (export); stops when row() returns non-zero. The coop passed is valid during the call only. */
 int coop_store_each(struct db *db, const struct scope *scope, const struct coop_filter *f,
                     struct arena *scratch, int (*row)(void *ctx, const struct coop *c), void *ctx);
+
+/* Starts reading every cooperative matching f within scope, in register-number order: returns
+ * the statement to pass to coop_store_next, or NULL. The statement belongs to db's cache: use
+ * db for nothing else until the last row is read. */
+sqlite3_stmt *coop_store_cursor(struct db *db, const struct scope *scope,
+                                const struct coop_filter *f, struct arena *a);
+/* Reads the next row into *c (strings in a): 1, or 0 at the end (the statement is reset), or -1. */
+int coop_store_next(sqlite3_stmt *st, struct arena *a, struct coop *c);
 
 /* Reads one cooperative; STORE_NOT_FOUND when absent or outside scope. */
 int coop_store_get(struct db *db, const struct scope *scope, long long id, struct arena *a,

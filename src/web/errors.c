@@ -31,6 +31,10 @@ reply_error(struct request *req, enum app_error err, const char *message,
         req->out.len = 0;
         req->out.err = 0;
         req->static_body = NULL;
+        if (req->stream) {
+                req->stream->done(req->stream->ctx);
+                req->stream = NULL;
+        }
         req->location = NULL;
         if (req->is_api) {
                 json_t *fj = json_object();
