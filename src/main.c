@@ -395,12 +395,23 @@ static const char export_help[] =
         "usage: murafiq export cooperatives --db PATH [--format csv] [--output FILE]\n"
         "Writes every cooperative as CSV (the import format) to standard output or FILE.\n";
 
+struct export_out {
+        FILE *out;
+        struct arena *a;
+        int failed;
+};
+
+/* Writes one row at a time: a national export never sits whole in memory. */
 static int
 write_row(void *ctx, const struct coop *c)
 {
-        struct buf *b = ctx;
-        coop_csv_row(b, c);
-        return 0;
+        struct export_out *x = ctx;
+        struct buf b;
+        buf_init(&b, x->a, 1u << 20);
+        coop_csv_row(&b, c);
+        if (b.err || fwrite(b.data, 1, b.len, x->out) != b.len)
+                x->failed = 1;
+        return x->failed;
 }
 
 static int
@@ -442,12 +453,13 @@ cmd_export(int argc, char **argv)
         }
         struct arena *a = arena_new(), *scratch = arena_new();
         struct buf b;
-        buf_init(&b, a, 1u << 30);
+        buf_init(&b, a, 4096);
         coop_csv_header(&b);
+        struct export_out x = {out, scratch, fwrite(b.data, 1, b.len, out) != b.len};
         struct scope all = {0, 1};
         struct coop_filter f = {0};
-        int rc = coop_store_each(db, &all, &f, scratch, write_row, &b);
-        int werr = fwrite(b.data, 1, b.len, out) != b.len;
+        int rc = x.failed ? STORE_ERROR : coop_store_each(db, &all, &f, scratch, write_row, &x);
+        int werr = x.failed;
         if (out != stdout)
                 werr |= fclose(out) != 0;
         else
@@ -455,7 +467,7 @@ cmd_export(int argc, char **argv)
         arena_free(scratch);
         arena_free(a);
         db_close(db);
-        if (rc != STORE_OK || b.err || werr)
+        if (rc != STORE_OK || werr)
                 return fail("export", "the export failed");
         return 0;
 }
