@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "core/text.h"
 #include "registry/geo.h"
+#include "registry/org.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -432,7 +433,7 @@ insert_orgs(struct gen *s)
                            " :ts, :ts)");
                 if (st == NULL || db_bind_text(st, ":ar", o->ar) ||
                     db_bind_text(st, ":fr", o->fr) ||
-                    db_bind_text(st, ":fold", fold2(s->a, o->ar, o->fr)) ||
+                    db_bind_text(st, ":fold", org_fold(s->a, o->ar, o->fr, o->acronym)) ||
                     db_bind_text(st, ":acronym", o->acronym) ||
                     db_bind_text(st, ":kind", o->kind) ||
                     db_bind_text(st, ":region", o->region_code) ||

@@ -54,10 +54,7 @@ read_coop(sqlite3_stmt *st, struct arena *a, struct coop *c)
         " AND (:status = '' OR status = :status)"                                                  \
         " AND (:legal_from = '' OR legal_date >= :legal_from)"                                     \
         " AND (:legal_to = '' OR legal_date <= :legal_to)"                                         \
-        " AND (register_number = :q OR ((:w1 = '' OR instr(name_fold, :w1) > 0)"                   \
-        " AND (:w2 = '' OR instr(name_fold, :w2) > 0)"                                             \
-        " AND (:w3 = '' OR instr(name_fold, :w3) > 0)"                                             \
-        " AND (:w4 = '' OR instr(name_fold, :w4) > 0)))"
+        " AND (register_number = :q OR (" WORDS_SQL "))"
 
 #define COOP_LIST(order)                                                                           \
         "SELECT " COOP_COLUMNS " FROM cooperative" COOP_WHERE " ORDER BY " order                   \

@@ -4,6 +4,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/arena.h"
+#include "core/text.h"
+
 #include "core/i18n.h"
 #include "registry/geo.h"
 
@@ -127,4 +130,13 @@ org_apply(struct org *o, struct errs *e, field_get_fn get, void *ctx, const stru
         }
         o->website = keep(t, v, o->website);
         return e->n == before ? 0 : -1;
+}
+
+char *
+org_fold(struct arena *a, const char *name_ar, const char *name_fr, const char *acronym)
+{
+        char *joined = arena_printf(a, "%s %s %s", name_ar ? name_ar : "", name_fr ? name_fr : "",
+                                    acronym ? acronym : "");
+        char *f = text_fold(a, joined);
+        return f ? f : arena_strdup(a, "");
 }

@@ -39,4 +39,7 @@ int org_apply(struct org *o, struct errs *e, field_get_fn get, void *ctx, const 
  * control characters; 0 otherwise. */
 int org_website_ok(const char *s);
 
+/* The search form of an organisation: its names and acronym, folded (text_fold), in a. */
+char *org_fold(struct arena *a, const char *name_ar, const char *name_fr, const char *acronym);
+
 #endif

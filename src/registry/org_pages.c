@@ -19,6 +19,8 @@ org_filter_from_query(struct request *req, struct org_filter *f, struct errs *e,
         memset(f, 0, sizeof(*f));
         const char *q = v_text(e, "q", req_query_str(req, "q"), 0, 200, 0);
         f->q = q ? text_fold(req->arena, q) : "";
+        if (f->q && store_word_count(f->q) > STORE_MAX_WORDS)
+                errs_add(e, "q", "Search with at most %d words.", STORE_MAX_WORDS);
         if (f->q == NULL)
                 f->q = "";
         f->kind = v_enum(e, "kind", req_query_str(req, "kind"), 0, org_kind_codes);

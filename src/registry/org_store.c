@@ -31,13 +31,10 @@ read_org(sqlite3_stmt *st, struct arena *a, struct org *o)
         o->updated_at = db_col_text(a, st, i++);
 }
 
-/* The acronym is searched too (folded like the names: "ODCO" finds "odco"). */
+/* name_fold holds the folded names and acronym (org_fold): "odco" finds "ODCO". */
 #define ORG_WHERE                                                                                  \
         " WHERE (:kind = '' OR kind = :kind)"                                                      \
-        " AND (:w1 = '' OR instr(name_fold, :w1) > 0 OR lower(acronym) = :w1)"                     \
-        " AND (:w2 = '' OR instr(name_fold, :w2) > 0)"                                             \
-        " AND (:w3 = '' OR instr(name_fold, :w3) > 0)"                                             \
-        " AND (:w4 = '' OR instr(name_fold, :w4) > 0)"
+        " AND " WORDS_SQL
 
 #define ORG_LIST(order)                                                                            \
         "SELECT " ORG_COLUMNS " FROM organisation" ORG_WHERE " ORDER BY " order                    \
@@ -108,21 +105,12 @@ org_store_get(struct db *db, long long id, struct arena *a, struct org *out)
         return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
 }
 
-static char *
-org_name_fold(struct arena *a, const struct org *o)
-{
-        char *joined =
-            arena_printf(a, "%s %s", o->name_ar ? o->name_ar : "", o->name_fr ? o->name_fr : "");
-        char *f = text_fold(a, joined);
-        return f ? f : arena_strdup(a, "");
-}
-
 static void
 bind_org(sqlite3_stmt *st, const struct org *o, struct arena *a)
 {
         db_bind_text(st, ":name_ar", o->name_ar);
         db_bind_text(st, ":name_fr", o->name_fr);
-        db_bind_text(st, ":name_fold", org_name_fold(a, o));
+        db_bind_text(st, ":name_fold", org_fold(a, o->name_ar, o->name_fr, o->acronym));
         db_bind_text(st, ":acronym", o->acronym ? o->acronym : "");
         db_bind_text(st, ":kind", o->kind);
         if (o->region_code && o->region_code[0])

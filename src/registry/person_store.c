@@ -74,10 +74,7 @@ read_person(sqlite3_stmt *st, struct arena *a, struct person *p)
                            "m.cooperative_id = :coop"                                              \
                            " AND " SCOPE_SQL(                                                      \
                                "c.region_code") "))"                                               \
-                                                " AND (:w1 = '' OR instr(name_fold, :w1) > 0)"     \
-                                                " AND (:w2 = '' OR instr(name_fold, :w2) > 0)"     \
-                                                " AND (:w3 = '' OR instr(name_fold, :w3) > 0)"     \
-                                                " AND (:w4 = '' OR instr(name_fold, :w4) > 0)"
+                                                " AND " WORDS_SQL
 
 #define PERSON_LIST(order)                                                                         \
         "SELECT " PERSON_COLUMNS " FROM person" PERSON_WHERE " ORDER BY " order                    \

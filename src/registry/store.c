@@ -33,13 +33,30 @@ store_region_in_scope(struct db *db, const struct scope *scope, const char *regi
 void
 store_bind_words(sqlite3_stmt *st, const char *q, struct arena *a)
 {
-        static const char *const names[4] = {":w1", ":w2", ":w3", ":w4"};
+        static const char *const names[STORE_MAX_WORDS] = {":w1", ":w2", ":w3",
+                                                           ":w4", ":w5", ":w6"};
         char *copy = arena_strdup(a, q ? q : "");
         char *save = NULL;
         char *tok = strtok_r(copy, " ", &save);
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < STORE_MAX_WORDS; i++) {
                 db_bind_text(st, names[i], tok ? tok : "");
                 if (tok)
                         tok = strtok_r(NULL, " ", &save);
         }
+}
+
+int
+store_word_count(const char *q)
+{
+        int n = 0;
+        for (const char *p = q; p && *p;) {
+                while (*p == ' ')
+                        p++;
+                if (*p == '\0')
+                        break;
+                n++;
+                while (*p && *p != ' ')
+                        p++;
+        }
+        return n;
 }

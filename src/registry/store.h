@@ -17,15 +17,25 @@ enum store_rc {
         "(:scope_all = 1 OR " col " IN (SELECT region_code FROM user_region"                       \
         " WHERE user_id = :scope_user))"
 
+/* A search matches when every word of the folded query appears in name_fold. Queries with more
+ * words are refused by the list filters (store_word_count). */
+#define STORE_MAX_WORDS 6
+#define WORDS_SQL                                                                                  \
+        "(:w1 = '' OR instr(name_fold, :w1) > 0) AND (:w2 = '' OR instr(name_fold, :w2) > 0)"     \
+        " AND (:w3 = '' OR instr(name_fold, :w3) > 0) AND (:w4 = '' OR instr(name_fold, :w4) > 0)" \
+        " AND (:w5 = '' OR instr(name_fold, :w5) > 0) AND (:w6 = '' OR instr(name_fold, :w6) > 0)"
+
 struct arena;
 struct db;
 struct scope;
 struct sqlite3_stmt;
 /* Binds :scope_all and :scope_user of a statement that uses SCOPE_SQL. */
 void store_bind_scope(struct sqlite3_stmt *st, const struct scope *s);
-/* Binds :w1 to :w4 to the first four words of the folded query q (unused ones to "", which
- * the SQL reads as "no condition"): every word must appear in name_fold. */
+/* Binds :w1 to :w6 of WORDS_SQL to the words of the folded query q (unused ones to "", which
+ * the SQL reads as "no condition"). */
 void store_bind_words(struct sqlite3_stmt *st, const char *q, struct arena *a);
+/* The number of words of a folded query. */
+int store_word_count(const char *q);
 /* 1 when a record of region may be written by a user of this scope. */
 int store_region_in_scope(struct db *db, const struct scope *scope, const char *region);
 

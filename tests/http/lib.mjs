@@ -609,3 +609,53 @@ export function rawHttp(port, data, { idleMs = 5000 } = {}) {
     sock.on('error', (e) => (chunks.length || e.code === 'ECONNRESET' ? finish(true) : reject(e)));
   });
 }
+
+// ---------------------------------------------------------------- people and organisations
+
+// 26 Arabic letters that the search folding leaves as they are (no hamza forms, no alef
+// maqsura, no taa marbuta), one per Latin letter of uniqueWord().
+const AR_LETTERS = 'بتثجحخدذرزسشصضطظعغفقكلمنهي';
+
+/** A unique word in Arabic letters, to find records again by their Arabic name. */
+export function uniqueArabicWord() {
+  return uniqueWord('').replace(/[a-z]/g, (c) => AR_LETTERS[c.charCodeAt(0) - 97]);
+}
+
+/** A valid person (API field names); override any field. */
+export function personData(over = {}) {
+  const region = over.region_code || '03';
+  const w = uniqueWord('pp');
+  const province = geo().provinces.find((p) => p.region_code === region);
+  return {
+    name_ar: `فاطمة الزهراء ${uniqueArabicWord()}`,
+    name_fr: `Fatima Zahra ${w}`,
+    sex: 'F',
+    birth_date: '1990-04-12',
+    phone: '06 12 34 56 78',
+    region_code: region,
+    province_code: province ? province.code : null,
+    ...over,
+  };
+}
+
+/** A valid organisation (API field names); override any field. */
+export function orgData(over = {}) {
+  const w = uniqueWord('og');
+  return {
+    name_ar: `هيئة الاختبار ${uniqueArabicWord()}`,
+    name_fr: `Organisation test ${w}`,
+    acronym: 'OTST',
+    kind: 'partner',
+    region_code: null,
+    phone: '0537 12 34 56',
+    email: 'contact@example.ma',
+    website: 'https://www.example.ma/partenaires',
+    notes: 'Partenaire de test',
+    ...over,
+  };
+}
+
+/** Plain form pairs from an object (null and undefined become ''). */
+export function plainForm(data) {
+  return Object.entries(data).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]);
+}
