@@ -24,7 +24,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 GEN_SRC  := $(BUILD)/gen/assets.c $(BUILD)/gen/catalogs.c $(BUILD)/gen/migrations.c $(BUILD)/gen/geo.c
 GEN_OBJ  := $(GEN_SRC:$(BUILD)/gen/%.c=$(BUILD)/obj/gen/%.o)
 ASSETS   := $(sort $(wildcard assets/*))
-LANGS    := ar fr en
+LANGS    := $(basename $(notdir $(wildcard po/*.po)))
 MO       := $(LANGS:%=$(BUILD)/gen/%.mo)
 MIGRATIONS := $(sort $(wildcard migrations/*.sql))
 GEO_CSV  := data/geo/regions.csv data/geo/provinces.csv data/geo/communes.csv

@@ -111,7 +111,7 @@ CREATE TABLE app_user (
     password_hash TEXT NOT NULL,
     role TEXT NOT NULL CHECK (role IN ('admin', 'program_manager', 'regional_officer', 'coach',
                                        'viewer')),
-    lang TEXT NOT NULL DEFAULT 'ar' CHECK (lang IN ('ar', 'fr', 'en')),
+    lang TEXT NOT NULL DEFAULT 'ar', -- a catalog's code; checked by the program
     disabled INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL
 );

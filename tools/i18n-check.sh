@@ -3,7 +3,8 @@
 # Run from the repository root (make i18n-check). Writes build/i18n/murafiq.pot.
 set -eu
 
-LANGS="ar fr en"
+# Every catalog: ar, fr and en must exist; a new language is a new po/<code>.po.
+LANGS="ar fr en $(ls po/*.po | sed 's|po/||; s|\.po$||' | grep -v -x -e ar -e fr -e en | tr '\n' ' ')"
 OUT=build/i18n
 POT=$OUT/murafiq.pot
 

@@ -2,6 +2,8 @@
 #include "i18n.h"
 
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
@@ -30,26 +32,28 @@ struct catalog {
         int swap;
 };
 
+/*
+ * A language is described by its catalog's header (po/<code>.po), so that adding one is adding
+ * a catalog: Language, X-Murafiq-Native-Name, X-Murafiq-Direction (rtl/ltr), X-Murafiq-Locale
+ * (for ICU) and X-Murafiq-Data-Names (which names of the registry it shows: ar, fr or en).
+ */
 struct lang_info {
         const char *code;
+        const char *native;     /* its own name, for the language switch */
         const char *locale;     /* what lang_locale reports */
         const char *icu_locale; /* what formatters are opened with: Western digits forced */
-        const char *mo;
         int rtl;
+        enum lang data;
 };
 
-static const struct lang_info langs[LANG_COUNT] = {
-    [LANG_AR] = {"ar", "ar_MA", "ar_MA@numbers=latn", "ar.mo", 1},
-    [LANG_FR] = {"fr", "fr_MA", "fr_MA@numbers=latn", "fr.mo", 0},
-    [LANG_EN] = {"en", "en_GB", "en_GB@numbers=latn", "en.mo", 0},
-};
-
-static struct catalog catalogs[LANG_COUNT];
+static struct lang_info langs[LANG_MAX];
+static int nlangs;
+static struct catalog catalogs[LANG_MAX];
 
 static int
 valid_lang(enum lang lang)
 {
-        return (unsigned)lang < LANG_COUNT;
+        return (int)lang >= 0 && (int)lang < nlangs;
 }
 
 static uint32_t
@@ -132,17 +136,105 @@ i18n_load_mo(enum lang lang, const void *data, size_t size)
         return catalog_load(&catalogs[lang], data, size);
 }
 
+/* The value of "Name: value" in a catalog header, copied; NULL when absent. */
+static char *
+header_field(const char *header, const char *name)
+{
+        size_t n = strlen(name);
+        for (const char *line = header; line && *line;) {
+                const char *end = strchr(line, '\n');
+                size_t len = end ? (size_t)(end - line) : strlen(line);
+                if (len > n + 1 && strncasecmp(line, name, n) == 0 && line[n] == ':') {
+                        const char *v = line + n + 1;
+                        while (*v == ' ')
+                                v++;
+                        size_t vlen = len - (size_t)(v - line);
+                        char *out = xmalloc(vlen + 1);
+                        memcpy(out, v, vlen);
+                        out[vlen] = '\0';
+                        return out;
+                }
+                line = end ? end + 1 : NULL;
+        }
+        return NULL;
+}
+
+/* Describes the language of a loaded catalog from its header. Returns 0 or -1. */
+static int
+lang_describe(struct lang_info *li, const struct catalog *c, const char *file)
+{
+        /* The header is the translation of the empty msgid, the first entry. */
+        const char *header = c->count > 0 && catalog_string(c, c->orig, 0)[0] == '\0'
+                                     ? catalog_string(c, c->trans, 0)
+                                     : "";
+        char *code = header_field(header, "Language");
+        size_t flen = strlen(file);
+        if (code == NULL || flen < 4 || strlen(code) != flen - 3 || strncmp(code, file, flen - 3) != 0) {
+                free(code);
+                return -1; /* po/xx.po must say Language: xx */
+        }
+        li->code = code;
+        li->native = header_field(header, "X-Murafiq-Native-Name");
+        if (li->native == NULL)
+                li->native = code;
+        char *dir = header_field(header, "X-Murafiq-Direction");
+        li->rtl = dir && strcmp(dir, "rtl") == 0;
+        free(dir);
+        char *locale = header_field(header, "X-Murafiq-Locale");
+        li->locale = locale ? locale : code;
+        size_t ln = strlen(li->locale) + sizeof("@numbers=latn");
+        char *icu = xmalloc(ln);
+        snprintf(icu, ln, "%s@numbers=latn", li->locale);
+        li->icu_locale = icu;
+        char *data = header_field(header, "X-Murafiq-Data-Names");
+        li->data = data && strcmp(data, "ar") == 0 ? LANG_AR
+                   : data && strcmp(data, "en") == 0 ? LANG_EN
+                                                     : LANG_FR;
+        free(data);
+        return 0;
+}
+
+int
+i18n_add_mo(const char *file, const void *data, size_t size)
+{
+        if (nlangs == LANG_MAX || catalog_load(&catalogs[nlangs], data, size) != 0 ||
+            lang_describe(&langs[nlangs], &catalogs[nlangs], file) != 0) {
+                if (nlangs < LANG_MAX)
+                        memset(&catalogs[nlangs], 0, sizeof(catalogs[nlangs]));
+                return -1;
+        }
+        return nlangs++;
+}
+
+static int
+lang_add(const struct embedded_file *f)
+{
+        return i18n_add_mo(f->name, f->data, f->size) < 0 ? -1 : 0;
+}
+
 int
 i18n_init(void)
 {
-        for (int l = 0; l < LANG_COUNT; l++) {
-                const struct embedded_file *f = embedded_find(embedded_catalogs, langs[l].mo);
-                if (f == NULL || catalog_load(&catalogs[l], f->data, f->size) != 0)
+        /* Arabic, French and English take their enum lang places; every other catalog follows,
+         * in the order of its file name. */
+        static const char *const builtin[3] = {"ar.mo", "fr.mo", "en.mo"};
+        nlangs = 0;
+        for (int k = 0; k < 3; k++) {
+                const struct embedded_file *f = embedded_find(embedded_catalogs, builtin[k]);
+                if (f == NULL || lang_add(f) != 0)
+                        goto fail;
+        }
+        for (const struct embedded_file *f = embedded_catalogs; f->name; f++) {
+                int is_builtin = 0;
+                for (int k = 0; k < 3; k++)
+                        is_builtin |= strcmp(f->name, builtin[k]) == 0;
+                if (!is_builtin && lang_add(f) != 0)
                         goto fail;
         }
         return 0;
 fail:
         memset(catalogs, 0, sizeof(catalogs));
+        nlangs = 0;
         return -1;
 }
 
@@ -174,7 +266,27 @@ i18n_gettext(enum lang lang, const char *msgid)
 const char *
 lang_code(enum lang lang)
 {
-        return valid_lang(lang) ? langs[lang].code : langs[LANG_DEFAULT].code;
+        return valid_lang(lang) ? langs[lang].code : "ar";
+}
+
+int
+lang_count(void)
+{
+        return nlangs;
+}
+
+const char *
+lang_native_name(enum lang lang)
+{
+        return valid_lang(lang) ? langs[lang].native : "";
+}
+
+enum lang
+lang_data(enum lang lang)
+{
+        if ((int)lang >= 0 && (int)lang < 3)
+                return lang;
+        return valid_lang(lang) ? langs[lang].data : LANG_FR;
 }
 
 int
@@ -182,7 +294,7 @@ lang_from_code(const char *code)
 {
         if (code == NULL)
                 return -1;
-        for (int l = 0; l < LANG_COUNT; l++)
+        for (int l = 0; l < nlangs; l++)
                 if (strcasecmp(code, langs[l].code) == 0)
                         return l;
         return -1;
@@ -197,7 +309,7 @@ lang_is_rtl(enum lang lang)
 const char *
 lang_locale(enum lang lang)
 {
-        return valid_lang(lang) ? langs[lang].locale : langs[LANG_DEFAULT].locale;
+        return valid_lang(lang) ? langs[lang].locale : "ar_MA";
 }
 
 /*
@@ -205,11 +317,11 @@ lang_locale(enum lang lang)
  * first use. A pthread key closes them when the thread exits (keeps LeakSanitizer quiet).
  */
 struct formatters {
-        UDateFormat *date[LANG_COUNT];
-        UNumberFormat *integer[LANG_COUNT];
-        UNumberFormatter *years[LANG_COUNT];
-        UNumberFormatter *months[LANG_COUNT];
-        UListFormatter *list[LANG_COUNT];
+        UDateFormat *date[LANG_MAX];
+        UNumberFormat *integer[LANG_MAX];
+        UNumberFormatter *years[LANG_MAX];
+        UNumberFormatter *months[LANG_MAX];
+        UListFormatter *list[LANG_MAX];
         UFormattedNumber *result;
         int registered;
 };
@@ -224,7 +336,7 @@ formatters_close(void *p)
 {
         struct formatters *f = p;
 
-        for (int l = 0; l < LANG_COUNT; l++) {
+        for (int l = 0; l < LANG_MAX; l++) {
                 udat_close(f->date[l]);
                 unum_close(f->integer[l]);
                 unumf_close(f->years[l]);

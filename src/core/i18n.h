@@ -7,7 +7,15 @@
 struct arena;
 struct date;
 
-enum lang { LANG_AR, LANG_FR, LANG_EN, LANG_COUNT };
+/*
+ * Languages come from the catalogs compiled in (po/<code>.po). Arabic, French and English have
+ * fixed places because the registry's data has names in them (name_ar, name_fr; regions also in
+ * English); any other catalog gets the next index, up to LANG_MAX, and names which of the three
+ * its pages show (lang_data).
+ */
+enum lang { LANG_AR, LANG_FR, LANG_EN };
+#define LANG_NAMES 3 /* languages the data has names in: ar, fr, en */
+#define LANG_MAX 8
 #define LANG_DEFAULT LANG_AR
 
 /* Loads the catalogs compiled into the binary (po/<lang>.po -> .mo at build time).
@@ -16,6 +24,10 @@ int i18n_init(void);
 /* Replaces lang's catalog with the .mo image data[0..size) (kept, not copied: it must outlive
  * every lookup). Returns 0, or -1 when malformed; lang then has no translations. */
 int i18n_load_mo(enum lang lang, const void *data, size_t size);
+/* Adds a language from the .mo image of po/<code>.po (file is "<code>.mo"; its header must say
+ * Language: <code>). i18n_init does this for every catalog compiled in. Returns the new
+ * language's index, or -1. The image must outlive the process's use of it. */
+int i18n_add_mo(const char *file, const void *data, size_t size);
 
 /* Returns the translation of msgid (an English source string) in lang, or msgid itself when
  * the catalog has none. The result is static. */
@@ -34,7 +46,14 @@ struct code_label {
 /* The label msgid of code in table (ended by a NULL code), or code itself when unknown. */
 const char *code_label(const struct code_label *table, const char *code);
 
-/* "ar", "fr", "en". */
+/* The number of languages loaded (3 or more). */
+int lang_count(void);
+/* The language's own name ("العربية", "Français"), for the language switch. */
+const char *lang_native_name(enum lang lang);
+/* Which of the data's languages (LANG_AR, LANG_FR, LANG_EN) lang shows names in. */
+enum lang lang_data(enum lang lang);
+
+/* "ar", "fr", "en", ... */
 const char *lang_code(enum lang lang);
 /* Parses "ar"/"fr"/"en" (case-insensitive); returns -1 for anything else. */
 int lang_from_code(const char *code);

@@ -61,7 +61,7 @@ coop_filter_from_query(struct request *req, struct coop_filter *f, struct errs *
         static const char *const sorts[] = {"name_fr", "name_ar", "legal_date", "register_number",
                                             "members_total", NULL};
         const char *sort = v_enum(e, "sort", req_query_str(req, "sort"), 0, sorts);
-        f->sort = req->lang == LANG_AR ? COOP_SORT_NAME_AR : COOP_SORT_NAME_FR;
+        f->sort = lang_data(req->lang) == LANG_AR ? COOP_SORT_NAME_AR : COOP_SORT_NAME_FR;
         for (int i = 0; sort && sort[0] && sorts[i]; i++)
                 if (strcmp(sort, sorts[i]) == 0)
                         f->sort = (enum coop_sort)i;
@@ -82,13 +82,13 @@ coop_filter_from_query(struct request *req, struct coop_filter *f, struct errs *
 static const char *
 coop_name(struct request *req, const struct coop *c)
 {
-        return req->lang == LANG_AR ? c->name_ar : c->name_fr;
+        return lang_data(req->lang) == LANG_AR ? c->name_ar : c->name_fr;
 }
 
 static const char *
 coop_other_name(struct request *req, const struct coop *c)
 {
-        return req->lang == LANG_AR ? c->name_fr : c->name_ar;
+        return lang_data(req->lang) == LANG_AR ? c->name_fr : c->name_ar;
 }
 
 static void
@@ -177,7 +177,7 @@ page_coop_list(struct request *req)
         };
         form_select(req, "sort", _(L, "Sort by"), sorts, 5,
                     req_query_str(req, "sort")[0] ? req_query_str(req, "sort")
-                                               : (L == LANG_AR ? "name_ar" : "name_fr"),
+                                               : (lang_data(L) == LANG_AR ? "name_ar" : "name_fr"),
                     NULL, &e);
         struct select_option orders[] = {{"asc", _(L, "Ascending")}, {"desc", _(L, "Descending")}};
         form_select(req, "order", _(L, "Order"), orders, 2, req_query_str(req, "order"), NULL, &e);
@@ -256,7 +256,7 @@ members_section(struct request *req, const struct coop *c)
         for (size_t i = 0; i < n; i++)
                 html_printf(b, "<tr><th scope=\"row\" data-label=\"%s\"><a href=\"/people/%lld\"><bdi>%s</bdi></a></th>"
                                "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td></tr>",
-                            _(L, "Name"), m[i].person_id, L == LANG_AR ? m[i].name_ar : m[i].name_fr,
+                            _(L, "Name"), m[i].person_id, lang_data(L) == LANG_AR ? m[i].name_ar : m[i].name_fr,
                             _(L, "Role"), _(L, person_role_label(m[i].role)), _(L, "Sex"),
                             m[i].sex[0] == 'F' ? _(L, "Woman") : _(L, "Man"));
         html_raw_trusted(b, "</tbody></table></div>");
@@ -395,7 +395,7 @@ coop_form(struct request *req, const struct coop *c, const struct errs *e, long 
         struct select_option *copts = arena_alloc(req->arena, (ncm + 1) * sizeof(*copts));
         for (size_t i = 0; i < ncm; i++) {
                 copts[i].value = cm[i].code;
-                copts[i].label = cm[i].name[L];
+                copts[i].label = cm[i].name[lang_data(L)];
         }
         form_select(req, "commune_code", _(L, "Commune"), copts, ncm, c->commune_code, _(L, "Not specified"), e);
         struct form_field place[] = {
@@ -543,7 +543,7 @@ page_geo_communes(struct request *req)
         json_t *arr = json_array();
         for (size_t i = 0; i < n; i++)
                 json_array_append_new(arr, json_pack("{s:s, s:s}", "code", cm[i].code, "name",
-                                                     cm[i].name[req->lang]));
+                                                     cm[i].name[lang_data(req->lang)]));
         reply_json(req, 200, arr);
         req->cache = "private, max-age=86400";
 }

@@ -24,14 +24,14 @@ int geo_load(struct db *db);
 struct geo_region {
         const char *code;     /* "01".."12" */
         const char *iso_code; /* "MA-01" */
-        const char *name[LANG_COUNT];
+        const char *name[LANG_NAMES];
 };
 
 struct geo_province {
         const char *code; /* "01.511" */
         const char *region_code;
         const char *kind; /* "province" or "prefecture" */
-        const char *name[LANG_COUNT];
+        const char *name[LANG_NAMES];
 };
 
 struct geo_commune {
@@ -39,7 +39,7 @@ struct geo_commune {
         const char *province_code;
         const char *region_code;
         const char *kind; /* "urban" or "rural" */
-        const char *name[LANG_COUNT];
+        const char *name[LANG_NAMES];
 };
 
 /*

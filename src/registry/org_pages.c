@@ -26,7 +26,7 @@ org_filter_from_query(struct request *req, struct org_filter *f, struct errs *e,
         f->kind = v_enum(e, "kind", req_query_str(req, "kind"), 0, org_kind_codes);
         if (f->kind == NULL)
                 f->kind = "";
-        f->by_name_ar = req->lang == LANG_AR;
+        f->by_name_ar = lang_data(req->lang) == LANG_AR;
         v_int(e, "page", req_query_str(req, "page"), 0, 1, 1000000, 1, page);
         v_int(e, "per_page", req_query_str(req, "per_page"), 0, 1, PER_PAGE_MAX, PER_PAGE_DEFAULT,
               per_page);
@@ -41,13 +41,13 @@ org_filter_from_query(struct request *req, struct org_filter *f, struct errs *e,
 static const char *
 org_name(struct request *req, const struct org *o)
 {
-        return req->lang == LANG_AR ? o->name_ar : o->name_fr;
+        return lang_data(req->lang) == LANG_AR ? o->name_ar : o->name_fr;
 }
 
 static const char *
 org_other_name(struct request *req, const struct org *o)
 {
-        return req->lang == LANG_AR ? o->name_fr : o->name_ar;
+        return lang_data(req->lang) == LANG_AR ? o->name_fr : o->name_ar;
 }
 
 static void

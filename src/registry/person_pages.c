@@ -35,7 +35,7 @@ person_filter_from_query(struct request *req, struct person_filter *f, struct er
                 f->sex = "";
         v_int(e, "cooperative", req_query_str(req, "cooperative"), 0, 1, 1LL << 62, 0,
               &f->cooperative);
-        f->by_name_ar = req->lang == LANG_AR;
+        f->by_name_ar = lang_data(req->lang) == LANG_AR;
         v_int(e, "page", req_query_str(req, "page"), 0, 1, 1000000, 1, page);
         v_int(e, "per_page", req_query_str(req, "per_page"), 0, 1, PER_PAGE_MAX, PER_PAGE_DEFAULT,
               per_page);
@@ -50,13 +50,13 @@ person_filter_from_query(struct request *req, struct person_filter *f, struct er
 static const char *
 person_name(struct request *req, const struct person *p)
 {
-        return req->lang == LANG_AR ? p->name_ar : p->name_fr;
+        return lang_data(req->lang) == LANG_AR ? p->name_ar : p->name_fr;
 }
 
 static const char *
 person_other_name(struct request *req, const struct person *p)
 {
-        return req->lang == LANG_AR ? p->name_fr : p->name_ar;
+        return lang_data(req->lang) == LANG_AR ? p->name_fr : p->name_ar;
 }
 
 /* The birth date as people read it: a long date, or the year alone. */
@@ -104,7 +104,7 @@ page_person_list(struct request *req)
                 html_printf(
                     b,
                     "<p class=\"context\">%s <a href=\"/cooperatives/%lld\"><bdi>%s</bdi></a></p>",
-                    _(L, "Members of the cooperative"), c.id, L == LANG_AR ? c.name_ar : c.name_fr);
+                    _(L, "Members of the cooperative"), c.id, lang_data(L) == LANG_AR ? c.name_ar : c.name_fr);
 
         /* Filters: a GET form, so a filtered list is a link that can be shared. */
         html_raw_trusted(
@@ -214,7 +214,7 @@ memberships_section(struct request *req, const struct person *p, const struct er
                                     "class=\"ltr\"><bdi>%s</bdi></td>"
                                     "<td data-label=\"%s\">%s</td>",
                                     _(L, "Cooperative"), m[i].cooperative_id,
-                                    L == LANG_AR ? m[i].name_ar : m[i].name_fr,
+                                    lang_data(L) == LANG_AR ? m[i].name_ar : m[i].name_fr,
                                     _(L, "Register number"), m[i].register_number, _(L, "Role"),
                                     _(L, person_role_label(m[i].role)));
                         if (can_write) {

@@ -61,14 +61,12 @@ page_begin(struct request *req, const char *title, const char *nav)
         html_printf(b, "<form method=\"post\" action=\"/lang\" class=\"langs\">");
         page_csrf(req);
         html_printf(b, "<input type=\"hidden\" name=\"next\" value=\"%s\">", req->path);
-        static const struct {
-                const char *code, *label;
-        } langs[] = {{"ar", "العربية"}, {"fr", "Français"}, {"en", "English"}};
-        for (size_t i = 0; i < 3; i++) {
-                if (strcmp(langs[i].code, lang_code(L)) == 0)
+        for (int i = 0; i < lang_count(); i++) {
+                if (i == (int)L)
                         continue;
                 html_printf(b, "<button name=\"lang\" value=\"%s\" lang=\"%s\">%s</button>",
-                            langs[i].code, langs[i].code, langs[i].label);
+                            lang_code((enum lang)i), lang_code((enum lang)i),
+                            lang_native_name((enum lang)i));
         }
         html_raw_trusted(b, "</form>");
         if (req->user) {
@@ -242,21 +240,21 @@ const char *
 region_name(struct request *req, const char *code)
 {
         const struct geo_region *r = geo_region(web_geo, code);
-        return r ? r->name[req->lang] : code;
+        return r ? r->name[lang_data(req->lang)] : code;
 }
 
 const char *
 province_name(struct request *req, const char *code)
 {
         const struct geo_province *p = geo_province(web_geo, code);
-        return p ? p->name[req->lang] : code;
+        return p ? p->name[lang_data(req->lang)] : code;
 }
 
 const char *
 commune_name(struct request *req, const char *code)
 {
         const struct geo_commune *c = geo_commune(web_geo, code);
-        return c ? c->name[req->lang] : code;
+        return c ? c->name[lang_data(req->lang)] : code;
 }
 
 void
@@ -335,7 +333,7 @@ form_region_options(struct request *req, int all_regions, struct select_option *
                                 continue;
                 }
                 (*opts)[*n].value = r->code;
-                (*opts)[*n].label = r->name[req->lang];
+                (*opts)[*n].label = r->name[lang_data(req->lang)];
                 (*n)++;
         }
 }
@@ -386,7 +384,7 @@ form_province_select(struct request *req, const char *name, const char *label,
                 for (size_t k = 0; k < np; k++)
                         html_printf(b, "<option value=\"%s\"%s>%s</option>", p[k].code,
                                     selected && strcmp(selected, p[k].code) == 0 ? " selected" : "",
-                                    p[k].name[req->lang]);
+                                    p[k].name[lang_data(req->lang)]);
                 html_raw_trusted(b, "</optgroup>");
         }
         html_raw_trusted(b, "</select></div>");

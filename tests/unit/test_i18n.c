@@ -54,7 +54,7 @@ test_langs(void **state)
         };
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
                 assert_int_equal(lang_from_code(cases[i].code), cases[i].want);
-        for (int l = 0; l < LANG_COUNT; l++)
+        for (int l = 0; l < lang_count(); l++)
                 assert_int_equal(lang_from_code(lang_code(l)), l);
         assert_true(lang_is_rtl(LANG_AR));
         assert_false(lang_is_rtl(LANG_FR));
@@ -115,7 +115,7 @@ test_int(void **state)
         (void)state;
         struct arena *a = arena_new();
         /* Grouping separators vary (ICU may use U+202F or '.' in French): compare digits only. */
-        for (int l = 0; l < LANG_COUNT; l++) {
+        for (int l = 0; l < lang_count(); l++) {
                 const char *s = i18n_int(a, l, 65315);
                 char digits[32];
                 size_t n = 0;
@@ -153,7 +153,7 @@ test_age(void **state)
             {LANG_AR, 0, 7, "7 أشهر"},
         };
         struct arena *a = arena_new();
-        for (int l = 0; l < LANG_COUNT; l++) {
+        for (int l = 0; l < lang_count(); l++) {
                 const char *s = i18n_age(a, l, 4, 7);
                 assert_non_null(s);
                 assert_non_null(strstr(s, "4"));
@@ -250,7 +250,7 @@ static char *reference[THREAD_ROUNDS][3];
 static void
 format_round(struct arena *a, int i, char *out[3])
 {
-        enum lang l = (enum lang)(i % LANG_COUNT);
+        enum lang l = (enum lang)(i % lang_count());
         out[0] = i18n_date(a, l, date_from_days(19000 + i));
         out[1] = i18n_age(a, l, i % 9, i % 12);
         out[2] = i18n_int(a, l, (long long)i * 1000);
@@ -294,6 +294,49 @@ test_threads(void **state)
         arena_free(a);
 }
 
+/* A fourth language is a catalog and nothing else: its header says how it is written. */
+static void
+test_new_language_is_a_catalog(void **state)
+{
+        (void)state;
+        static const char *const zgh[][2] = {
+                {"", "Content-Type: text/plain; charset=UTF-8\nLanguage: zgh\n"
+                     "X-Murafiq-Native-Name: \xe2\xb5\x9c\xe2\xb4\xb0\xe2\xb5\x8e\xe2\xb4\xb0"
+                     "\xe2\xb5\xa3\xe2\xb5\x89\xe2\xb5\x96\xe2\xb5\x9c\n"
+                     "X-Murafiq-Direction: ltr\nX-Murafiq-Locale: zgh_MA\nX-Murafiq-Data-Names: ar\n"},
+                {"Cooperatives", "\xe2\xb5\x9c\xe2\xb5\x89\xe2\xb5\x8f\xe2\xb5\x8e"},
+        };
+        static unsigned char mo[1024];
+        size_t n = build_mo(mo, sizeof(mo), 0, zgh, 2);
+        int before = lang_count();
+        /* A catalog whose file name and Language disagree is refused. */
+        assert_int_equal(i18n_add_mo("tzm.mo", mo, n), -1);
+        assert_int_equal(lang_count(), before);
+        int l = i18n_add_mo("zgh.mo", mo, n);
+        assert_int_equal(l, before);
+        assert_int_equal(lang_count(), before + 1);
+        assert_int_equal(lang_from_code("zgh"), l);
+        assert_string_equal(lang_code((enum lang)l), "zgh");
+        assert_string_equal(lang_native_name((enum lang)l),
+                            "\xe2\xb5\x9c\xe2\xb4\xb0\xe2\xb5\x8e\xe2\xb4\xb0\xe2\xb5\xa3"
+                            "\xe2\xb5\x89\xe2\xb5\x96\xe2\xb5\x9c");
+        assert_false(lang_is_rtl((enum lang)l));
+        assert_int_equal(lang_data((enum lang)l), LANG_AR);
+        assert_string_equal(lang_locale((enum lang)l), "zgh_MA");
+        assert_string_equal(_((enum lang)l, "Cooperatives"), "\xe2\xb5\x9c\xe2\xb5\x89\xe2\xb5\x8f\xe2\xb5\x8e");
+        assert_string_equal(_((enum lang)l, "Region"), "Region"); /* untranslated: English */
+        struct arena *a = arena_new();
+        struct date d = {2023, 7, 14};
+        const char *s = i18n_date(a, (enum lang)l, d);
+        assert_non_null(s);
+        assert_non_null(strstr(s, "2023"));
+        assert_non_null(i18n_int(a, (enum lang)l, 65315));
+        arena_free(a);
+        /* The built-in languages keep their places and data names. */
+        assert_int_equal(lang_data(LANG_FR), LANG_FR);
+        assert_int_equal(lang_from_code("ar"), LANG_AR);
+}
+
 int
 main(void)
 {
@@ -301,7 +344,7 @@ main(void)
             cmocka_unit_test(test_gettext), cmocka_unit_test(test_langs),
             cmocka_unit_test(test_dates),   cmocka_unit_test(test_int),
             cmocka_unit_test(test_age),     cmocka_unit_test(test_load_mo),
-            cmocka_unit_test(test_threads),
+            cmocka_unit_test(test_threads), cmocka_unit_test(test_new_language_is_a_catalog),
         };
         return cmocka_run_group_tests(tests, setup, NULL);
 }
