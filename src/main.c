@@ -29,12 +29,12 @@
 static const struct {
         const char *login, *role, *region;
 } demo_users[] = {
-        {"admin", "admin", NULL},
-        {"manager", "program_manager", NULL},
-        {"officer03", "regional_officer", "03"},
-        {"officer06", "regional_officer", "06"},
-        {"coach", "coach", NULL},
-        {"viewer", "viewer", NULL},
+    {"admin", "admin", NULL},
+    {"manager", "program_manager", NULL},
+    {"officer03", "regional_officer", "03"},
+    {"officer06", "regional_officer", "06"},
+    {"coach", "coach", NULL},
+    {"viewer", "viewer", NULL},
 };
 
 static int
@@ -56,8 +56,8 @@ static struct db *
 open_existing(const char *cmd, const char *path)
 {
         if (access(path, R_OK | W_OK) != 0) {
-                fprintf(stderr, "murafiq %s: cannot open %s: %s (create it with murafiq init)\n", cmd,
-                        path, strerror(errno));
+                fprintf(stderr, "murafiq %s: cannot open %s: %s (create it with murafiq init)\n",
+                        cmd, path, strerror(errno));
                 return NULL;
         }
         return db_open(path, 0);
@@ -66,15 +66,15 @@ open_existing(const char *cmd, const char *path)
 /* ---- init ---- */
 
 static const char init_help[] =
-        "usage: murafiq init --db PATH\n"
-        "Creates an empty murafiq database at PATH with the reference geography\n"
-        "(12 regions, 75 provinces and prefectures, 1,503 communes; HCP, CC BY 4.0).\n";
+    "usage: murafiq init --db PATH\n"
+    "Creates an empty murafiq database at PATH with the reference geography\n"
+    "(12 regions, 75 provinces and prefectures, 1,503 communes; HCP, CC BY 4.0).\n";
 
 static int
 cmd_init(int argc, char **argv)
 {
-        static const struct option opts[] = {{"db", required_argument, 0, 'd'},
-                                             {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        static const struct option opts[] = {
+            {"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
         const char *path = NULL;
         int c;
         while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -105,10 +105,10 @@ cmd_init(int argc, char **argv)
 /* ---- demo ---- */
 
 static const char demo_help[] =
-        "usage: murafiq demo --db PATH [--scale small|national] [--seed N]\n"
-        "Fills an initialised database with generated demonstration data: about 2,000\n"
-        "cooperatives (small) or 65,000 cooperatives and 790,000 members (national),\n"
-        "the same for the same seed; and the demo accounts, whose password is printed.\n";
+    "usage: murafiq demo --db PATH [--scale small|national] [--seed N]\n"
+    "Fills an initialised database with generated demonstration data: about 2,000\n"
+    "cooperatives (small) or 65,000 cooperatives and 790,000 members (national),\n"
+    "the same for the same seed; and the demo accounts, whose password is printed.\n";
 
 static int
 cmd_demo(int argc, char **argv)
@@ -116,7 +116,8 @@ cmd_demo(int argc, char **argv)
         static const struct option opts[] = {{"db", required_argument, 0, 'd'},
                                              {"scale", required_argument, 0, 's'},
                                              {"seed", required_argument, 0, 'r'},
-                                             {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+                                             {"help", no_argument, 0, 'h'},
+                                             {0, 0, 0, 0}};
         const char *path = NULL, *scale = "small";
         unsigned long seed = 1;
         int c;
@@ -160,7 +161,8 @@ cmd_demo(int argc, char **argv)
                 const char *regions[2] = {demo_users[i].region, NULL};
                 const char *why = NULL;
                 if (auth_user_create(db, demo_users[i].login, demo_users[i].role,
-                                     demo_users[i].region ? regions : NULL, DEMO_PASSWORD, &why) < 0 &&
+                                     demo_users[i].region ? regions : NULL, DEMO_PASSWORD,
+                                     &why) < 0 &&
                     strcmp(why, "this login exists already") != 0) {
                         fprintf(stderr, "murafiq demo: user %s: %s\n", demo_users[i].login, why);
                         goto done;
@@ -176,9 +178,9 @@ done:
 /* ---- serve ---- */
 
 static const char serve_help[] =
-        "usage: murafiq serve --db PATH [--listen 127.0.0.1:8080] [--threads N]\n"
-        "Serves the web interface and the JSON API until SIGINT or SIGTERM.\n"
-        "Put it behind a TLS reverse proxy to serve beyond this machine.\n";
+    "usage: murafiq serve --db PATH [--listen 127.0.0.1:8080] [--threads N]\n"
+    "Serves the web interface and the JSON API until SIGINT or SIGTERM.\n"
+    "Put it behind a TLS reverse proxy to serve beyond this machine.\n";
 
 static int
 cmd_serve(int argc, char **argv)
@@ -186,7 +188,8 @@ cmd_serve(int argc, char **argv)
         static const struct option opts[] = {{"db", required_argument, 0, 'd'},
                                              {"listen", required_argument, 0, 'l'},
                                              {"threads", required_argument, 0, 't'},
-                                             {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+                                             {"help", no_argument, 0, 'h'},
+                                             {0, 0, 0, 0}};
         struct server_config cfg = {.listen = "127.0.0.1:8080", .threads = 4, .max_body = 1u << 20};
         int c;
         while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -224,10 +227,10 @@ cmd_serve(int argc, char **argv)
 /* ---- user add, token create ---- */
 
 static const char user_help[] =
-        "usage: murafiq user add --db PATH --login L --role ROLE [--region CODE]... --password-stdin\n"
-        "Creates an account. ROLE is admin, program_manager, regional_officer, coach or viewer;\n"
-        "a regional officer needs one --region per region (HCP codes 01 to 12). The password\n"
-        "(12 to 128 characters) is read from the first line of standard input.\n";
+    "usage: murafiq user add --db PATH --login L --role ROLE [--region CODE]... --password-stdin\n"
+    "Creates an account. ROLE is admin, program_manager, regional_officer, coach or viewer;\n"
+    "a regional officer needs one --region per region (HCP codes 01 to 12). The password\n"
+    "(12 to 128 characters) is read from the first line of standard input.\n";
 
 static int
 cmd_user(int argc, char **argv)
@@ -236,34 +239,48 @@ cmd_user(int argc, char **argv)
                 return fputs(user_help, argc < 2 ? stderr : stdout), argc < 2 ? EXIT_USAGE : 0;
         if (strcmp(argv[1], "add") != 0)
                 return usage_error("user", "the only subcommand is add");
-        static const struct option opts[] = {
-                {"db", required_argument, 0, 'd'},    {"login", required_argument, 0, 'l'},
-                {"role", required_argument, 0, 'r'},  {"region", required_argument, 0, 'g'},
-                {"password-stdin", no_argument, 0, 'p'}, {"help", no_argument, 0, 'h'},
-                {0, 0, 0, 0}};
+        static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                             {"login", required_argument, 0, 'l'},
+                                             {"role", required_argument, 0, 'r'},
+                                             {"region", required_argument, 0, 'g'},
+                                             {"password-stdin", no_argument, 0, 'p'},
+                                             {"help", no_argument, 0, 'h'},
+                                             {0, 0, 0, 0}};
         const char *path = NULL, *login = NULL, *role = NULL;
         const char *regions[13] = {0};
         int nregions = 0, from_stdin = 0, c;
         optind = 2;
         while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
                 switch (c) {
-                case 'd': path = optarg; break;
-                case 'l': login = optarg; break;
-                case 'r': role = optarg; break;
+                case 'd':
+                        path = optarg;
+                        break;
+                case 'l':
+                        login = optarg;
+                        break;
+                case 'r':
+                        role = optarg;
+                        break;
                 case 'g':
                         if (nregions == 12)
                                 return usage_error("user", "at most 12 regions");
                         regions[nregions++] = optarg;
                         break;
-                case 'p': from_stdin = 1; break;
-                case 'h': return fputs(user_help, stdout), 0;
-                default: return usage_error("user", "unknown option");
+                case 'p':
+                        from_stdin = 1;
+                        break;
+                case 'h':
+                        return fputs(user_help, stdout), 0;
+                default:
+                        return usage_error("user", "unknown option");
                 }
         }
         if (!path || !login || !role || !from_stdin || optind != argc)
-                return usage_error("user", "--db, --login, --role and --password-stdin are required");
+                return usage_error("user",
+                                   "--db, --login, --role and --password-stdin are required");
         size_t llen = strlen(login);
-        if (llen < 2 || llen > 64 || strspn(login, "abcdefghijklmnopqrstuvwxyz0123456789._-") != llen)
+        if (llen < 2 || llen > 64 ||
+            strspn(login, "abcdefghijklmnopqrstuvwxyz0123456789._-") != llen)
                 return usage_error("user", "the login has 2 to 64 characters among a-z 0-9 . _ -");
         char pw[256];
         if (fgets(pw, sizeof(pw), stdin) == NULL)
@@ -283,9 +300,9 @@ cmd_user(int argc, char **argv)
 }
 
 static const char token_help[] =
-        "usage: murafiq token create --db PATH --login L\n"
-        "Prints a new API token for the user (send it as Authorization: Bearer TOKEN).\n"
-        "Only its hash is stored: keep it safe, it is shown once.\n";
+    "usage: murafiq token create --db PATH --login L\n"
+    "Prints a new API token for the user (send it as Authorization: Bearer TOKEN).\n"
+    "Only its hash is stored: keep it safe, it is shown once.\n";
 
 static int
 cmd_token(int argc, char **argv)
@@ -296,7 +313,8 @@ cmd_token(int argc, char **argv)
                 return usage_error("token", "the only subcommand is create");
         static const struct option opts[] = {{"db", required_argument, 0, 'd'},
                                              {"login", required_argument, 0, 'l'},
-                                             {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+                                             {"help", no_argument, 0, 'h'},
+                                             {0, 0, 0, 0}};
         const char *path = NULL, *login = NULL;
         int c;
         optind = 2;
@@ -330,12 +348,12 @@ cmd_token(int argc, char **argv)
 /* ---- import, export ---- */
 
 static const char import_help[] =
-        "usage: murafiq import cooperatives --db PATH [--all-or-nothing] [--lang ar|fr|en] FILE.csv\n"
-        "Imports cooperatives from a UTF-8 CSV file whose header names the API fields\n"
-        "(register_number,name_ar,name_fr,legal_date,sector,region_code,province_code,\n"
-        "members_total,... see docs/API.md). Every rejected row is reported on standard\n"
-        "output with its line number and reason; valid rows are kept unless --all-or-nothing.\n"
-        "Exit code 1 when any row was rejected.\n";
+    "usage: murafiq import cooperatives --db PATH [--all-or-nothing] [--lang ar|fr|en] FILE.csv\n"
+    "Imports cooperatives from a UTF-8 CSV file whose header names the API fields\n"
+    "(register_number,name_ar,name_fr,legal_date,sector,region_code,province_code,\n"
+    "members_total,... see docs/API.md). Every rejected row is reported on standard\n"
+    "output with its line number and reason; valid rows are kept unless --all-or-nothing.\n"
+    "Exit code 1 when any row was rejected.\n";
 
 static int
 cmd_import(int argc, char **argv)
@@ -347,7 +365,8 @@ cmd_import(int argc, char **argv)
         static const struct option opts[] = {{"db", required_argument, 0, 'd'},
                                              {"all-or-nothing", no_argument, 0, 'a'},
                                              {"lang", required_argument, 0, 'L'},
-                                             {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+                                             {"help", no_argument, 0, 'h'},
+                                             {0, 0, 0, 0}};
         const char *path = NULL;
         int all = 0, c, lang = LANG_EN;
         optind = 2;
@@ -368,7 +387,8 @@ cmd_import(int argc, char **argv)
                 return usage_error("import", "--db PATH and one FILE.csv are required");
         FILE *in = fopen(argv[optind], "r");
         if (in == NULL) {
-                fprintf(stderr, "murafiq import: cannot open %s: %s\n", argv[optind], strerror(errno));
+                fprintf(stderr, "murafiq import: cannot open %s: %s\n", argv[optind],
+                        strerror(errno));
                 return EXIT_FAILURE;
         }
         struct db *db = open_existing("import", path);
@@ -392,8 +412,8 @@ cmd_import(int argc, char **argv)
 }
 
 static const char export_help[] =
-        "usage: murafiq export cooperatives --db PATH [--format csv] [--output FILE]\n"
-        "Writes every cooperative as CSV (the import format) to standard output or FILE.\n";
+    "usage: murafiq export cooperatives --db PATH [--format csv] [--output FILE]\n"
+    "Writes every cooperative as CSV (the import format) to standard output or FILE.\n";
 
 struct export_out {
         FILE *out;
@@ -424,7 +444,8 @@ cmd_export(int argc, char **argv)
         static const struct option opts[] = {{"db", required_argument, 0, 'd'},
                                              {"format", required_argument, 0, 'f'},
                                              {"output", required_argument, 0, 'o'},
-                                             {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+                                             {"help", no_argument, 0, 'h'},
+                                             {0, 0, 0, 0}};
         const char *path = NULL, *out_path = NULL;
         int c;
         optind = 2;
@@ -475,15 +496,15 @@ cmd_export(int argc, char **argv)
 /* ---- backup ---- */
 
 static const char backup_help[] =
-        "usage: murafiq backup --db PATH DEST\n"
-        "Writes a consistent copy of the database to DEST (a new file), even while the\n"
-        "server is running (SQLite online backup).\n";
+    "usage: murafiq backup --db PATH DEST\n"
+    "Writes a consistent copy of the database to DEST (a new file), even while the\n"
+    "server is running (SQLite online backup).\n";
 
 static int
 cmd_backup(int argc, char **argv)
 {
-        static const struct option opts[] = {{"db", required_argument, 0, 'd'},
-                                             {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        static const struct option opts[] = {
+            {"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
         const char *path = NULL;
         int c;
         while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -521,15 +542,15 @@ static const struct command {
         int (*run)(int argc, char **argv);
         const char *summary;
 } commands[] = {
-        {"init", cmd_init, "create an empty database with the reference geography"},
-        {"demo", cmd_demo, "fill a database with generated demo data and demo accounts"},
-        {"serve", cmd_serve, "serve the web interface and the JSON API"},
-        {"user", cmd_user, "user add: create an account"},
-        {"token", cmd_token, "token create: print an API token for a user"},
-        {"import", cmd_import, "import cooperatives from CSV"},
-        {"export", cmd_export, "export cooperatives as CSV"},
-        {"backup", cmd_backup, "copy the database consistently while it is in use"},
-        {"help", cmd_help, "this list"},
+    {"init", cmd_init, "create an empty database with the reference geography"},
+    {"demo", cmd_demo, "fill a database with generated demo data and demo accounts"},
+    {"serve", cmd_serve, "serve the web interface and the JSON API"},
+    {"user", cmd_user, "user add: create an account"},
+    {"token", cmd_token, "token create: print an API token for a user"},
+    {"import", cmd_import, "import cooperatives from CSV"},
+    {"export", cmd_export, "export cooperatives as CSV"},
+    {"backup", cmd_backup, "copy the database consistently while it is in use"},
+    {"help", cmd_help, "this list"},
 };
 
 static int
@@ -550,7 +571,8 @@ main(int argc, char **argv)
                 return EXIT_USAGE;
         }
         if (auth_init() != 0 || i18n_init() != 0) {
-                fputs("murafiq: cannot initialise the cryptography or the message catalogs\n", stderr);
+                fputs("murafiq: cannot initialise the cryptography or the message catalogs\n",
+                      stderr);
                 return EXIT_FAILURE;
         }
         for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {

@@ -53,9 +53,9 @@ char *
 auth_hash_password(struct arena *a, const char *password)
 {
         char *out = arena_alloc(a, crypto_pwhash_STRBYTES);
-        if (crypto_pwhash_str_alg(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                                  crypto_pwhash_MEMLIMIT_INTERACTIVE,
-                                  crypto_pwhash_ALG_ARGON2ID13) != 0)
+        if (crypto_pwhash_str_alg(
+                out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
                 return NULL;
         return out;
 }
@@ -87,8 +87,9 @@ auth_user_create(struct db *db, const char *login, const char *role, const char 
         }
         if (db_begin(db) != 0)
                 goto done;
-        sqlite3_stmt *st = db_stmt(db, "INSERT INTO app_user (login, password_hash, role, created_at)"
-                                       " VALUES (:login, :hash, :role, :now)");
+        sqlite3_stmt *st =
+            db_stmt(db, "INSERT INTO app_user (login, password_hash, role, created_at)"
+                        " VALUES (:login, :hash, :role, :now)");
         if (st == NULL)
                 goto fail;
         db_bind_text(st, ":login", login);
@@ -111,9 +112,9 @@ auth_user_create(struct db *db, const char *login, const char *role, const char 
                 db_bind_text(st, ":r", regions[i]);
                 rc = sqlite3_step(st);
                 if (rc != SQLITE_DONE) {
-                        *why = rc == SQLITE_CONSTRAINT_FOREIGNKEY ? "unknown region code"
+                        *why = rc == SQLITE_CONSTRAINT_FOREIGNKEY   ? "unknown region code"
                                : rc == SQLITE_CONSTRAINT_PRIMARYKEY ? "a region is given twice"
-                                                                   : "database error";
+                                                                    : "database error";
                         goto fail;
                 }
         }
@@ -136,9 +137,9 @@ auth_check_password(struct db *db, struct arena *a, const char *login, const cha
         static char dummy[crypto_pwhash_STRBYTES];
         if (dummy[0] == '\0') {
                 char tmp[crypto_pwhash_STRBYTES];
-                if (crypto_pwhash_str_alg(tmp, "murafiq-dummy", 13, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                                          crypto_pwhash_MEMLIMIT_INTERACTIVE,
-                                          crypto_pwhash_ALG_ARGON2ID13) == 0)
+                if (crypto_pwhash_str_alg(
+                        tmp, "murafiq-dummy", 13, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) == 0)
                         memcpy(dummy, tmp, sizeof(dummy));
         }
         sqlite3_stmt *st = db_stmt(db, "SELECT id, password_hash FROM app_user"

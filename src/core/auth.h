@@ -9,7 +9,7 @@ struct db;
 struct user;
 
 #define SESSION_IDLE_SECONDS (30 * 60)
-#define SESSION_MAX_SECONDS (12 * 60 * 60)
+#define SESSION_MAX_SECONDS  (12 * 60 * 60)
 
 /* Initialises libsodium. Returns 0 or -1. */
 int auth_init(void);
@@ -25,8 +25,8 @@ char *auth_hash_password(struct arena *a, const char *password);
 
 /* Creates a user with the given role, regions (NULL-terminated, may be NULL) and password.
  * Returns the new id, or -1 with *why set to a static English reason. */
-long long auth_user_create(struct db *db, const char *login, const char *role,
-                           const char **regions, const char *password, const char **why);
+long long auth_user_create(struct db *db, const char *login, const char *role, const char **regions,
+                           const char *password, const char **why);
 
 /* Checks login and password; on success returns the user id, else -1 (same answer whether the
  * login exists or not, and the hash is computed either way, to not reveal which). */

@@ -16,8 +16,10 @@ static int
 db_migrate(struct db *db)
 {
         int rc = -1;
-        if (db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migration ("
-                        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)") != 0)
+        if (db_exec(
+                db,
+                "CREATE TABLE IF NOT EXISTS schema_migration ("
+                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)") != 0)
                 return -1;
         int current = db_schema_version(db);
         for (const struct embedded_file *m = embedded_migrations; m->name; m++) {
@@ -32,13 +34,15 @@ db_migrate(struct db *db)
                         sqlite3_free(err);
                         goto fail;
                 }
-                sqlite3_stmt *st = db_stmt(db, "INSERT INTO schema_migration (version, name, applied_at)"
-                                               " VALUES (:v, :n, :t)");
+                sqlite3_stmt *st =
+                    db_stmt(db, "INSERT INTO schema_migration (version, name, applied_at)"
+                                " VALUES (:v, :n, :t)");
                 char now[32];
                 time_t t = time(NULL);
                 strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
-                if (st == NULL || db_bind_int(st, ":v", number) || db_bind_text(st, ":n", m->name) ||
-                    db_bind_text(st, ":t", now) || sqlite3_step(st) != SQLITE_DONE)
+                if (st == NULL || db_bind_int(st, ":v", number) ||
+                    db_bind_text(st, ":n", m->name) || db_bind_text(st, ":t", now) ||
+                    sqlite3_step(st) != SQLITE_DONE)
                         goto fail;
                 if (db_commit(db) != 0)
                         goto fail;
@@ -63,7 +67,8 @@ db_open(const char *path, int create)
         }
         sqlite3_extended_result_codes(db->h, 1);
         sqlite3_busy_timeout(db->h, 5000);
-        if (db_exec(db, "PRAGMA journal_mode=WAL") != 0 || db_exec(db, "PRAGMA foreign_keys=ON") != 0 ||
+        if (db_exec(db, "PRAGMA journal_mode=WAL") != 0 ||
+            db_exec(db, "PRAGMA foreign_keys=ON") != 0 ||
             db_exec(db, "PRAGMA synchronous=NORMAL") != 0)
                 goto fail;
         if (db_migrate(db) != 0)
@@ -100,8 +105,8 @@ db_stmt(struct db *db, const char *sql)
                 }
                 if (db->cache[i].sql == NULL) {
                         sqlite3_stmt *st = NULL;
-                        if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
-                            SQLITE_OK) {
+                        if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+                                               NULL) != SQLITE_OK) {
                                 log_error("prepare failed: %s: %s", sqlite3_errmsg(db->h), sql);
                                 return NULL;
                         }
@@ -209,8 +214,10 @@ db_backup(struct db *db, const char *dest)
 {
         sqlite3 *out = NULL;
         int rc = -1;
-        if (sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-                log_error("cannot create %s: %s", dest, out ? sqlite3_errmsg(out) : "out of memory");
+        if (sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+            SQLITE_OK) {
+                log_error("cannot create %s: %s", dest,
+                          out ? sqlite3_errmsg(out) : "out of memory");
                 goto done;
         }
         sqlite3_backup *b = sqlite3_backup_init(out, "main", db->h, "main");

@@ -15,12 +15,23 @@ html_text(struct buf *b, const char *s)
         for (; *s; s++) {
                 const char *rep;
                 switch (*s) {
-                case '&': rep = "&amp;"; break;
-                case '<': rep = "&lt;"; break;
-                case '>': rep = "&gt;"; break;
-                case '"': rep = "&quot;"; break;
-                case '\'': rep = "&#39;"; break;
-                default: continue;
+                case '&':
+                        rep = "&amp;";
+                        break;
+                case '<':
+                        rep = "&lt;";
+                        break;
+                case '>':
+                        rep = "&gt;";
+                        break;
+                case '"':
+                        rep = "&quot;";
+                        break;
+                case '\'':
+                        rep = "&#39;";
+                        break;
+                default:
+                        continue;
                 }
                 buf_append(b, run, (size_t)(s - run));
                 buf_puts(b, rep);

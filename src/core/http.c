@@ -21,9 +21,9 @@
 #include "log.h"
 #include "text.h"
 
-#define SESSION_COOKIE "mq_session"
+#define SESSION_COOKIE  "mq_session"
 #define PRELOGIN_COOKIE "mq_pre"
-#define LANG_COOKIE "mq_lang"
+#define LANG_COOKIE     "mq_lang"
 
 char asset_version[17];
 
@@ -299,7 +299,8 @@ valid_param(void *cls, enum MHD_ValueKind kind, const char *key, const char *val
 {
         (void)kind;
         const char **bad = cls;
-        if (!text_valid_utf8(key, strlen(key)) || (value && !text_valid_utf8(value, strlen(value)))) {
+        if (!text_valid_utf8(key, strlen(key)) ||
+            (value && !text_valid_utf8(value, strlen(value)))) {
                 *bad = key;
                 return MHD_NO;
         }
@@ -341,7 +342,8 @@ prelogin_token(struct request *req)
                 return;
         }
         req->csrf = auth_random_hex(req->arena, 16);
-        reply_cookie(req, arena_printf(req->arena, PRELOGIN_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict",
+        reply_cookie(req, arena_printf(req->arena,
+                                       PRELOGIN_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict",
                                        req->csrf));
 }
 
@@ -441,11 +443,12 @@ dispatch(struct request *req)
                         json_error_t jerr;
                         req->json = json_loadb(req->body.data, req->body.len, 0, &jerr);
                         if (req->json == NULL) {
-                                reply_error(req, ERR_BAD_REQUEST,
-                                            arena_printf(req->arena, "%s: %s",
-                                                         _(req->lang, "The request body is not valid JSON"),
-                                                         jerr.text),
-                                            NULL, 0);
+                                reply_error(
+                                    req, ERR_BAD_REQUEST,
+                                    arena_printf(req->arena, "%s: %s",
+                                                 _(req->lang, "The request body is not valid JSON"),
+                                                 jerr.text),
+                                    NULL, 0);
                                 return;
                         }
                 }
@@ -463,7 +466,9 @@ dispatch(struct request *req)
                                          _(req->lang, "This text is not valid UTF-8.")};
                 if (text_valid_utf8(bad, strlen(bad)))
                         fe.field = bad;
-                reply_error(req, ERR_BAD_REQUEST, _(req->lang, "The request contains text that is not valid UTF-8."), &fe, 1);
+                reply_error(req, ERR_BAD_REQUEST,
+                            _(req->lang, "The request contains text that is not valid UTF-8."), &fe,
+                            1);
                 return;
         }
         route->handler(req);
@@ -559,9 +564,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
                 buf_init(&req->out, a, 8u << 20);
                 buf_init(&req->body, a, config->max_body);
                 req->method = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0 ? METHOD_GET
-                              : strcmp(method, "POST") == 0                             ? METHOD_POST
-                              : strcmp(method, "PATCH") == 0                            ? METHOD_PATCH
-                                                                                         : METHOD_OTHER;
+                              : strcmp(method, "POST") == 0  ? METHOD_POST
+                              : strcmp(method, "PATCH") == 0 ? METHOD_PATCH
+                                                             : METHOD_OTHER;
                 *con_cls = req;
                 int n = 0;
                 MHD_get_connection_values(conn, MHD_HEADER_KIND, count_content_length, &n);
@@ -575,7 +580,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
                 if (req->method != METHOD_GET && ct &&
                     strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
                         req->is_form = 1;
-                        req->post_processor = MHD_create_post_processor(conn, 16384, on_form_field, req);
+                        req->post_processor =
+                            MHD_create_post_processor(conn, 16384, on_form_field, req);
                 }
                 return MHD_YES;
         }
@@ -665,13 +671,12 @@ http_serve(const struct server_config *cfg)
         signal(SIGPIPE, SIG_IGN);
 
         struct MHD_Daemon *d = MHD_start_daemon(
-                MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
-                ntohs(sa.sin_port), NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &sa,
-                MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, MHD_OPTION_CONNECTION_TIMEOUT,
-                (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)2048,
-                MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)1024,
-                MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-                (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+            MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, ntohs(sa.sin_port),
+            NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_THREAD_POOL_SIZE,
+            cfg->threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT,
+            (unsigned)2048, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)1024,
+            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+            (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
         if (d == NULL) {
                 log_error("cannot listen on %s: %s", cfg->listen, strerror(errno));
                 return -1;

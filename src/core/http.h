@@ -15,19 +15,25 @@ struct errs;
 
 enum method { METHOD_GET, METHOD_POST, METHOD_PATCH, METHOD_OTHER };
 
-enum role { ROLE_ADMIN, ROLE_PROGRAM_MANAGER, ROLE_REGIONAL_OFFICER, ROLE_COACH, ROLE_VIEWER,
-            ROLE_COUNT };
+enum role {
+        ROLE_ADMIN,
+        ROLE_PROGRAM_MANAGER,
+        ROLE_REGIONAL_OFFICER,
+        ROLE_COACH,
+        ROLE_VIEWER,
+        ROLE_COUNT
+};
 
 /* What a role may do. Routes name one permission; the router checks it before the handler. */
 enum perm {
-        PERM_NONE = 0,         /* any logged-in user */
-        PERM_COOP_READ,        /* cooperatives and organisations */
-        PERM_COOP_WRITE,       /* create and edit cooperatives */
-        PERM_PERSON_READ,      /* people (personal data) */
-        PERM_PERSON_WRITE,     /* create and edit people and memberships */
-        PERM_NATIONAL_ID,      /* see national ID numbers */
-        PERM_ORG_WRITE,        /* create and edit organisations */
-        PERM_EXPORT,           /* CSV exports */
+        PERM_NONE = 0,     /* any logged-in user */
+        PERM_COOP_READ,    /* cooperatives and organisations */
+        PERM_COOP_WRITE,   /* create and edit cooperatives */
+        PERM_PERSON_READ,  /* people (personal data) */
+        PERM_PERSON_WRITE, /* create and edit people and memberships */
+        PERM_NATIONAL_ID,  /* see national ID numbers */
+        PERM_ORG_WRITE,    /* create and edit organisations */
+        PERM_EXPORT,       /* CSV exports */
 };
 
 /*
@@ -102,7 +108,7 @@ struct request {
         const char *disposition; /* Content-Disposition, for downloads */
         const char *set_cookie[4];
         int nset_cookie;
-        const char *cache; /* Cache-Control; default no-store */
+        const char *cache;       /* Cache-Control; default no-store */
         const void *static_body; /* served as-is (embedded asset) */
         size_t static_size;
         struct stream *stream; /* produced piece by piece after the handler (exports) */
@@ -111,8 +117,8 @@ struct request {
 typedef void (*handler_fn)(struct request *req);
 
 /* Route flags. */
-#define ROUTE_PUBLIC 1u  /* no login needed */
-#define ROUTE_API 2u     /* JSON answers; Bearer tokens accepted */
+#define ROUTE_PUBLIC 1u /* no login needed */
+#define ROUTE_API    2u /* JSON answers; Bearer tokens accepted */
 
 struct route {
         enum method method;
@@ -137,7 +143,7 @@ struct server_config {
 int http_serve(const struct server_config *cfg);
 
 /* Request helpers. */
-const char *req_query(struct request *req, const char *key);  /* URL query argument or NULL */
+const char *req_query(struct request *req, const char *key);     /* URL query argument or NULL */
 const char *req_query_str(struct request *req, const char *key); /* the same, "" when absent */
 const char *req_form(struct request *req, const char *key);   /* form field (last value) or NULL */
 const char *req_header(struct request *req, const char *key); /* request header or NULL */
@@ -154,7 +160,6 @@ void reply_redirect(struct request *req, const char *location);
 /* Sets a JSON body (takes the reference of j) and status. */
 void reply_json(struct request *req, int status, json_t *j);
 void reply_cookie(struct request *req, const char *cookie);
-
 
 /* Error answers, rendered as an HTML page or a JSON object by src/web/errors.c. */
 enum app_error {

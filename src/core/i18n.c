@@ -165,11 +165,12 @@ lang_describe(struct lang_info *li, const struct catalog *c, const char *file)
 {
         /* The header is the translation of the empty msgid, the first entry. */
         const char *header = c->count > 0 && catalog_string(c, c->orig, 0)[0] == '\0'
-                                     ? catalog_string(c, c->trans, 0)
-                                     : "";
+                                 ? catalog_string(c, c->trans, 0)
+                                 : "";
         char *code = header_field(header, "Language");
         size_t flen = strlen(file);
-        if (code == NULL || flen < 4 || strlen(code) != flen - 3 || strncmp(code, file, flen - 3) != 0) {
+        if (code == NULL || flen < 4 || strlen(code) != flen - 3 ||
+            strncmp(code, file, flen - 3) != 0) {
                 free(code);
                 return -1; /* po/xx.po must say Language: xx */
         }
@@ -187,7 +188,7 @@ lang_describe(struct lang_info *li, const struct catalog *c, const char *file)
         snprintf(icu, ln, "%s@numbers=latn", li->locale);
         li->icu_locale = icu;
         char *data = header_field(header, "X-Murafiq-Data-Names");
-        li->data = data && strcmp(data, "ar") == 0 ? LANG_AR
+        li->data = data && strcmp(data, "ar") == 0   ? LANG_AR
                    : data && strcmp(data, "en") == 0 ? LANG_EN
                                                      : LANG_FR;
         free(data);

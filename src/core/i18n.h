@@ -14,8 +14,8 @@ struct date;
  * its pages show (lang_data).
  */
 enum lang { LANG_AR, LANG_FR, LANG_EN };
-#define LANG_NAMES 3 /* languages the data has names in: ar, fr, en */
-#define LANG_MAX 8
+#define LANG_NAMES   3 /* languages the data has names in: ar, fr, en */
+#define LANG_MAX     8
 #define LANG_DEFAULT LANG_AR
 
 /* Loads the catalogs compiled into the binary (po/<lang>.po -> .mo at build time).

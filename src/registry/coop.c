@@ -10,45 +10,61 @@
 #include "registry/geo.h"
 
 const struct code_label coop_sectors[] = {
-        {"agriculture", N_("Agriculture")},
-        {"handicraft", N_("Handicraft")},
-        {"housing", N_("Housing")},
-        {"argan", N_("Argan")},
-        {"fishing", N_("Fishing")},
-        {"forestry", N_("Forestry")},
-        {"food_products", N_("Food products")},
-        {"trade_services", N_("Trade and services")},
-        {"transport", N_("Transport")},
-        {"other", N_("Other")},
-        {NULL, NULL},
+    {"agriculture", N_("Agriculture")},
+    {"handicraft", N_("Handicraft")},
+    {"housing", N_("Housing")},
+    {"argan", N_("Argan")},
+    {"fishing", N_("Fishing")},
+    {"forestry", N_("Forestry")},
+    {"food_products", N_("Food products")},
+    {"trade_services", N_("Trade and services")},
+    {"transport", N_("Transport")},
+    {"other", N_("Other")},
+    {NULL, NULL},
 };
 
-const char *const coop_sector_codes[] = {"agriculture", "handicraft", "housing", "argan",
-                                         "fishing", "forestry", "food_products",
-                                         "trade_services", "transport", "other", NULL};
+const char *const coop_sector_codes[] = {
+    "agriculture",   "handicraft",     "housing",   "argan", "fishing", "forestry",
+    "food_products", "trade_services", "transport", "other", NULL};
 
 const struct code_label coop_statuses[] = {
-        {"active", N_("Active")},
-        {"dormant", N_("Dormant")},
-        {"dissolved", N_("Dissolved")},
-        {NULL, NULL},
+    {"active", N_("Active")},
+    {"dormant", N_("Dormant")},
+    {"dissolved", N_("Dissolved")},
+    {NULL, NULL},
 };
 
 const char *const coop_status_codes[] = {"active", "dormant", "dissolved", NULL};
 
-const char *const coop_fields[] = {
-        "register_number", "name_ar", "name_fr", "legal_date", "activity_start_date",
-        "sector", "activity", "region_code", "province_code", "commune_code", "address",
-        "phone", "email", "members_total", "members_women", "members_youth", "is_soulalyate",
-        "is_women_only", "status", "notes", NULL};
+const char *const coop_fields[] = {"register_number",
+                                   "name_ar",
+                                   "name_fr",
+                                   "legal_date",
+                                   "activity_start_date",
+                                   "sector",
+                                   "activity",
+                                   "region_code",
+                                   "province_code",
+                                   "commune_code",
+                                   "address",
+                                   "phone",
+                                   "email",
+                                   "members_total",
+                                   "members_women",
+                                   "members_youth",
+                                   "is_soulalyate",
+                                   "is_women_only",
+                                   "status",
+                                   "notes",
+                                   NULL};
 
 static int
 register_number_ok(const char *s)
 {
         for (; *s; s++) {
                 char ch = *s;
-                if (!((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-                      ch == '/' || ch == '-' || ch == '.' || ch == ' '))
+                if (!((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') ||
+                      (ch >= 'a' && ch <= 'z') || ch == '/' || ch == '-' || ch == '.' || ch == ' '))
                         return 0;
         }
         return 1;
@@ -58,12 +74,18 @@ register_number_ok(const char *s)
 static const char **
 text_member(struct coop *c, const char *name)
 {
-        if (strcmp(name, "register_number") == 0) return &c->register_number;
-        if (strcmp(name, "name_ar") == 0) return &c->name_ar;
-        if (strcmp(name, "name_fr") == 0) return &c->name_fr;
-        if (strcmp(name, "activity") == 0) return &c->activity;
-        if (strcmp(name, "address") == 0) return &c->address;
-        if (strcmp(name, "notes") == 0) return &c->notes;
+        if (strcmp(name, "register_number") == 0)
+                return &c->register_number;
+        if (strcmp(name, "name_ar") == 0)
+                return &c->name_ar;
+        if (strcmp(name, "name_fr") == 0)
+                return &c->name_fr;
+        if (strcmp(name, "activity") == 0)
+                return &c->activity;
+        if (strcmp(name, "address") == 0)
+                return &c->address;
+        if (strcmp(name, "notes") == 0)
+                return &c->notes;
         return NULL;
 }
 
@@ -73,12 +95,8 @@ static const struct {
         size_t max;
         int multiline;
 } text_fields[] = {
-        {"register_number", 1, 32, 0},
-        {"name_ar", 1, 200, 0},
-        {"name_fr", 1, 200, 0},
-        {"activity", 0, 200, 0},
-        {"address", 0, 300, 0},
-        {"notes", 0, 4000, 1},
+    {"register_number", 1, 32, 0}, {"name_ar", 1, 200, 0}, {"name_fr", 1, 200, 0},
+    {"activity", 0, 200, 0},       {"address", 0, 300, 0}, {"notes", 0, 4000, 1},
 };
 
 static const char *
@@ -103,27 +121,32 @@ coop_apply(struct coop *c, struct errs *e, field_get_fn get, void *ctx, const st
                         *m = t;
         }
         if (!errs_for(e, "register_number") && !register_number_ok(c->register_number))
-                errs_add(e, "register_number",
-                         "Use only letters, digits, spaces and the signs / - . in the register number.");
+                errs_add(
+                    e, "register_number",
+                    "Use only letters, digits, spaces and the signs / - . in the register number.");
 
         struct date legal = {0, 0, 0}, start = {0, 0, 0};
         int legal_set = 0, start_set = 0;
         v = get(ctx, "legal_date");
-        if (v_date(e, "legal_date", v ? v : c->legal_date, 1, &legal, &legal_set) == 0 && legal_set) {
+        if (v_date(e, "legal_date", v ? v : c->legal_date, 1, &legal, &legal_set) == 0 &&
+            legal_set) {
                 char iso[11];
                 date_format_iso(legal, iso);
                 c->legal_date = arena_strdup(e->arena, iso);
                 if (date_cmp(legal, today) > 0)
-                        errs_add(e, "legal_date", "The legal creation date cannot be in the future.");
+                        errs_add(e, "legal_date",
+                                 "The legal creation date cannot be in the future.");
         }
         v = get(ctx, "activity_start_date");
-        if (v_date(e, "activity_start_date", v ? v : c->activity_start_date, 0, &start, &start_set) == 0) {
+        if (v_date(e, "activity_start_date", v ? v : c->activity_start_date, 0, &start,
+                   &start_set) == 0) {
                 char iso[11] = "";
                 if (start_set)
                         date_format_iso(start, iso);
                 c->activity_start_date = arena_strdup(e->arena, iso);
                 if (start_set && date_cmp(start, today) > 0)
-                        errs_add(e, "activity_start_date", "The activity start date cannot be in the future.");
+                        errs_add(e, "activity_start_date",
+                                 "The activity start date cannot be in the future.");
                 else if (start_set && legal_set && date_cmp(start, legal) < 0)
                         errs_add(e, "activity_start_date",
                                  "Activity cannot start before the legal creation date.");
@@ -134,7 +157,8 @@ coop_apply(struct coop *c, struct errs *e, field_get_fn get, void *ctx, const st
         if (code)
                 c->sector = code;
         v = get(ctx, "status");
-        code = v_enum(e, "status", v ? v : (c->status ? c->status : "active"), 1, coop_status_codes);
+        code =
+            v_enum(e, "status", v ? v : (c->status ? c->status : "active"), 1, coop_status_codes);
         if (code)
                 c->status = code;
 
@@ -206,10 +230,12 @@ coop_apply(struct coop *c, struct errs *e, field_get_fn get, void *ctx, const st
                 if (c->members_women > c->members_total)
                         errs_add(e, "members_women", "There cannot be more women than members.");
                 if (c->members_youth > c->members_total)
-                        errs_add(e, "members_youth", "There cannot be more young members than members.");
+                        errs_add(e, "members_youth",
+                                 "There cannot be more young members than members.");
                 if (flag_ok && c->is_women_only && c->members_women != c->members_total)
                         errs_add(e, "members_women",
-                                 "A women-only cooperative has only women members: women must equal the total.");
+                                 "A women-only cooperative has only women members: women must "
+                                 "equal the total.");
                 if (c->status && strcmp(c->status, "active") == 0 && c->members_total < 5)
                         errs_add(e, "members_total",
                                  "An active cooperative has at least 5 members (law 112-12).");

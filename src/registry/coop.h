@@ -31,7 +31,6 @@ extern const struct code_label coop_statuses[]; /* active, dormant, dissolved */
 extern const char *const coop_sector_codes[];   /* NULL-terminated, for v_enum */
 extern const char *const coop_status_codes[];
 
-
 /* Field names, in form and API order (NULL-terminated). */
 extern const char *const coop_fields[];
 

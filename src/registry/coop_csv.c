@@ -15,11 +15,28 @@
 #include "registry/coop.h"
 #include "registry/coop_store.h"
 
-static const char *const csv_columns[] = {
-        "id", "register_number", "name_ar", "name_fr", "legal_date", "activity_start_date",
-        "sector", "activity", "region_code", "province_code", "commune_code", "address", "phone",
-        "email", "members_total", "members_women", "members_youth", "is_soulalyate",
-        "is_women_only", "status", "notes", NULL};
+static const char *const csv_columns[] = {"id",
+                                          "register_number",
+                                          "name_ar",
+                                          "name_fr",
+                                          "legal_date",
+                                          "activity_start_date",
+                                          "sector",
+                                          "activity",
+                                          "region_code",
+                                          "province_code",
+                                          "commune_code",
+                                          "address",
+                                          "phone",
+                                          "email",
+                                          "members_total",
+                                          "members_women",
+                                          "members_youth",
+                                          "is_soulalyate",
+                                          "is_women_only",
+                                          "status",
+                                          "notes",
+                                          NULL};
 
 static void
 csv_field(struct buf *b, const char *s, int first)
@@ -52,11 +69,27 @@ coop_csv_row(struct buf *b, const struct coop *c)
         snprintf(n[1], sizeof(n[1]), "%lld", c->members_total);
         snprintf(n[2], sizeof(n[2]), "%lld", c->members_women);
         snprintf(n[3], sizeof(n[3]), "%lld", c->members_youth);
-        const char *v[] = {n[0], c->register_number, c->name_ar, c->name_fr, c->legal_date,
-                           c->activity_start_date, c->sector, c->activity, c->region_code,
-                           c->province_code, c->commune_code, c->address, c->phone, c->email,
-                           n[1], n[2], n[3], c->is_soulalyate ? "1" : "0",
-                           c->is_women_only ? "1" : "0", c->status, c->notes};
+        const char *v[] = {n[0],
+                           c->register_number,
+                           c->name_ar,
+                           c->name_fr,
+                           c->legal_date,
+                           c->activity_start_date,
+                           c->sector,
+                           c->activity,
+                           c->region_code,
+                           c->province_code,
+                           c->commune_code,
+                           c->address,
+                           c->phone,
+                           c->email,
+                           n[1],
+                           n[2],
+                           n[3],
+                           c->is_soulalyate ? "1" : "0",
+                           c->is_women_only ? "1" : "0",
+                           c->status,
+                           c->notes};
         for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
                 csv_field(b, v[i] ? v[i] : "", i == 0);
         buf_puts(b, "\r\n");
@@ -129,8 +162,10 @@ on_header(struct importer *im)
                                 known = 1;
                         }
                 if (!known) {
-                        log_error("line 1: unknown column \"%s\" (expected the API field names, e.g. "
-                                  "register_number,name_ar,name_fr,...)", name);
+                        log_error(
+                            "line 1: unknown column \"%s\" (expected the API field names, e.g. "
+                            "register_number,name_ar,name_fr,...)",
+                            name);
                         im->fatal = 1;
                         return;
                 }
@@ -142,9 +177,9 @@ on_header(struct importer *im)
                         }
         }
         im->ncolumns = im->nfields;
-        static const char *const required[] = {"register_number", "name_ar", "name_fr",
-                                               "legal_date", "sector", "region_code",
-                                               "province_code", "members_total", NULL};
+        static const char *const required[] = {"register_number", "name_ar",       "name_fr",
+                                               "legal_date",      "sector",        "region_code",
+                                               "province_code",   "members_total", NULL};
         for (int k = 0; required[k]; k++) {
                 int found = 0;
                 for (int i = 0; i < im->ncolumns; i++)
@@ -173,9 +208,11 @@ on_row(int term, void *ctx)
         }
         im->res->rows++;
         if (im->too_many || im->nfields != im->ncolumns) {
-                reject(im, "-", arena_printf(im->row_arena,
-                                             i18n_gettext(im->lang, "This row has %d fields; the header has %d."),
-                                             im->too_many ? MAX_COLUMNS + 1 : im->nfields, im->ncolumns));
+                reject(im, "-",
+                       arena_printf(
+                           im->row_arena,
+                           i18n_gettext(im->lang, "This row has %d fields; the header has %d."),
+                           im->too_many ? MAX_COLUMNS + 1 : im->nfields, im->ncolumns));
                 goto next;
         }
         struct errs e;
@@ -193,8 +230,10 @@ on_row(int term, void *ctx)
         }
         int rc = coop_store_insert_tx(im->db, &im->scope, &c, im->row_arena);
         if (rc == STORE_DUPLICATE)
-                reject(im, "register_number",
-                       i18n_gettext(im->lang, "A cooperative with this register number is already recorded."));
+                reject(
+                    im, "register_number",
+                    i18n_gettext(im->lang,
+                                 "A cooperative with this register number is already recorded."));
         else if (rc != STORE_OK) {
                 reject(im, "-", i18n_gettext(im->lang, "The database refused this row."));
                 im->fatal = 1;
@@ -220,12 +259,17 @@ progress_bar(FILE *out, long done, long total)
 }
 
 int
-coop_csv_import(struct db *db, const struct geo *g, FILE *in, int all_or_nothing,
-                enum lang lang, FILE *report, FILE *progress, struct import_result *res)
+coop_csv_import(struct db *db, const struct geo *g, FILE *in, int all_or_nothing, enum lang lang,
+                FILE *report, FILE *progress, struct import_result *res)
 {
         memset(res, 0, sizeof(*res));
-        struct importer im = {.db = db, .geo = g, .lang = lang, .report = report,
-                              .all_or_nothing = all_or_nothing, .today = date_today(), .res = res};
+        struct importer im = {.db = db,
+                              .geo = g,
+                              .lang = lang,
+                              .report = report,
+                              .all_or_nothing = all_or_nothing,
+                              .today = date_today(),
+                              .res = res};
         im.scope.all = 1; /* the command line acts for the administrator */
         im.row_arena = arena_new();
         struct csv_parser p;

@@ -10,9 +10,9 @@
 #include "core/text.h"
 
 #define COOP_COLUMNS                                                                               \
-        "id, register_number, name_ar, name_fr, legal_date, COALESCE(activity_start_date, ''),"   \
-        " sector, activity, region_code, province_code, COALESCE(commune_code, ''), address,"     \
-        " phone, email, members_total, members_women, members_youth, is_soulalyate,"             \
+        "id, register_number, name_ar, name_fr, legal_date, COALESCE(activity_start_date, ''),"    \
+        " sector, activity, region_code, province_code, COALESCE(commune_code, ''), address,"      \
+        " phone, email, members_total, members_women, members_youth, is_soulalyate,"               \
         " is_women_only, status, notes, version, created_at, updated_at"
 
 static void
@@ -47,14 +47,13 @@ read_coop(sqlite3_stmt *st, struct arena *a, struct coop *c)
 
 /* The filters of a list; unused ones are bound to '' and switch themselves off. */
 #define COOP_WHERE                                                                                 \
-        " WHERE " SCOPE_SQL("region_code")                                                         \
-        " AND (:region = '' OR region_code = :region)"                                             \
-        " AND (:province = '' OR province_code = :province)"                                       \
-        " AND (:sector = '' OR sector = :sector)"                                                  \
-        " AND (:status = '' OR status = :status)"                                                  \
-        " AND (:legal_from = '' OR legal_date >= :legal_from)"                                     \
-        " AND (:legal_to = '' OR legal_date <= :legal_to)"                                         \
-        " AND (register_number = :q OR (" WORDS_SQL "))"
+        " WHERE " SCOPE_SQL("region_code") " AND (:region = '' OR region_code = :region)"          \
+                                           " AND (:province = '' OR province_code = :province)"    \
+                                           " AND (:sector = '' OR sector = :sector)"               \
+                                           " AND (:status = '' OR status = :status)"               \
+                                           " AND (:legal_from = '' OR legal_date >= :legal_from)"  \
+                                           " AND (:legal_to = '' OR legal_date <= :legal_to)"      \
+                                           " AND (register_number = :q OR (" WORDS_SQL "))"
 
 #define COOP_LIST(order)                                                                           \
         "SELECT " COOP_COLUMNS " FROM cooperative" COOP_WHERE " ORDER BY " order                   \
@@ -62,11 +61,11 @@ read_coop(sqlite3_stmt *st, struct arena *a, struct coop *c)
 
 /* One literal per sort order, so that each is a plain prepared statement. */
 static const char *const list_sql[COOP_SORT_COUNT][2] = {
-        {COOP_LIST("name_fr COLLATE NOCASE, id"), COOP_LIST("name_fr COLLATE NOCASE DESC, id DESC")},
-        {COOP_LIST("name_ar, id"), COOP_LIST("name_ar DESC, id DESC")},
-        {COOP_LIST("legal_date, id"), COOP_LIST("legal_date DESC, id DESC")},
-        {COOP_LIST("register_number"), COOP_LIST("register_number DESC")},
-        {COOP_LIST("members_total, id"), COOP_LIST("members_total DESC, id DESC")},
+    {COOP_LIST("name_fr COLLATE NOCASE, id"), COOP_LIST("name_fr COLLATE NOCASE DESC, id DESC")},
+    {COOP_LIST("name_ar, id"), COOP_LIST("name_ar DESC, id DESC")},
+    {COOP_LIST("legal_date, id"), COOP_LIST("legal_date DESC, id DESC")},
+    {COOP_LIST("register_number"), COOP_LIST("register_number DESC")},
+    {COOP_LIST("members_total, id"), COOP_LIST("members_total DESC, id DESC")},
 };
 
 static void
@@ -185,8 +184,8 @@ coop_store_get(struct db *db, const struct scope *scope, long long id, struct ar
 char *
 coop_name_fold(struct arena *a, const struct coop *c)
 {
-        char *joined = arena_printf(a, "%s %s", c->name_ar ? c->name_ar : "",
-                                    c->name_fr ? c->name_fr : "");
+        char *joined =
+            arena_printf(a, "%s %s", c->name_ar ? c->name_ar : "", c->name_fr ? c->name_fr : "");
         char *f = text_fold(a, joined);
         return f ? f : arena_strdup(a, "");
 }
@@ -261,15 +260,15 @@ coop_store_insert_tx(struct db *db, const struct scope *scope, struct coop *c, s
         char *fold = coop_name_fold(a, c);
         c->created_at = c->updated_at = db_now(a);
         sqlite3_stmt *st = db_stmt(
-                db, "INSERT INTO cooperative (register_number, name_ar, name_fr, name_fold,"
-                    " legal_date, activity_start_date, sector, activity, region_code, province_code,"
-                    " commune_code, address, phone, email, members_total, members_women,"
-                    " members_youth, is_soulalyate, is_women_only, status, notes, version,"
-                    " created_at, updated_at) VALUES (:register_number, :name_ar, :name_fr,"
-                    " :name_fold, :legal_date, :activity_start_date, :sector, :activity,"
-                    " :region_code, :province_code, :commune_code, :address, :phone, :email,"
-                    " :members_total, :members_women, :members_youth, :is_soulalyate,"
-                    " :is_women_only, :status, :notes, 1, :now, :now)");
+            db, "INSERT INTO cooperative (register_number, name_ar, name_fr, name_fold,"
+                " legal_date, activity_start_date, sector, activity, region_code, province_code,"
+                " commune_code, address, phone, email, members_total, members_women,"
+                " members_youth, is_soulalyate, is_women_only, status, notes, version,"
+                " created_at, updated_at) VALUES (:register_number, :name_ar, :name_fr,"
+                " :name_fold, :legal_date, :activity_start_date, :sector, :activity,"
+                " :region_code, :province_code, :commune_code, :address, :phone, :email,"
+                " :members_total, :members_women, :members_youth, :is_soulalyate,"
+                " :is_women_only, :status, :notes, 1, :now, :now)");
         if (st == NULL)
                 return STORE_ERROR;
         bind_coop(st, c, fold);
@@ -342,17 +341,17 @@ coop_store_update(struct db *db, const struct scope *scope, struct coop *c,
         }
         c->updated_at = db_now(a);
         sqlite3_stmt *st = db_stmt(
-                db, "UPDATE cooperative SET register_number = :register_number, name_ar = :name_ar,"
-                    " name_fr = :name_fr, name_fold = :name_fold, legal_date = :legal_date,"
-                    " activity_start_date = :activity_start_date, sector = :sector,"
-                    " activity = :activity, region_code = :region_code,"
-                    " province_code = :province_code, commune_code = :commune_code,"
-                    " address = :address, phone = :phone, email = :email,"
-                    " members_total = :members_total, members_women = :members_women,"
-                    " members_youth = :members_youth, is_soulalyate = :is_soulalyate,"
-                    " is_women_only = :is_women_only, status = :status, notes = :notes,"
-                    " version = version + 1, updated_at = :now"
-                    " WHERE id = :id AND version = :version");
+            db, "UPDATE cooperative SET register_number = :register_number, name_ar = :name_ar,"
+                " name_fr = :name_fr, name_fold = :name_fold, legal_date = :legal_date,"
+                " activity_start_date = :activity_start_date, sector = :sector,"
+                " activity = :activity, region_code = :region_code,"
+                " province_code = :province_code, commune_code = :commune_code,"
+                " address = :address, phone = :phone, email = :email,"
+                " members_total = :members_total, members_women = :members_women,"
+                " members_youth = :members_youth, is_soulalyate = :is_soulalyate,"
+                " is_women_only = :is_women_only, status = :status, notes = :notes,"
+                " version = version + 1, updated_at = :now"
+                " WHERE id = :id AND version = :version");
         if (st == NULL)
                 goto fail;
         bind_coop(st, c, fold);

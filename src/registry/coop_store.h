@@ -14,8 +14,14 @@ struct arena;
 struct db;
 struct scope;
 
-enum coop_sort { COOP_SORT_NAME_FR, COOP_SORT_NAME_AR, COOP_SORT_LEGAL_DATE, COOP_SORT_REGISTER,
-                 COOP_SORT_MEMBERS, COOP_SORT_COUNT };
+enum coop_sort {
+        COOP_SORT_NAME_FR,
+        COOP_SORT_NAME_AR,
+        COOP_SORT_LEGAL_DATE,
+        COOP_SORT_REGISTER,
+        COOP_SORT_MEMBERS,
+        COOP_SORT_COUNT
+};
 
 struct coop_filter {
         const char *q;          /* folded search text ("" = none): every word must match */

@@ -12,12 +12,12 @@
 static json_t *
 org_json(const struct org *o)
 {
-        return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "id",
-                         (json_int_t)o->id, "name_ar", o->name_ar, "name_fr", o->name_fr, "acronym",
-                         o->acronym, "kind", o->kind, "region_code", json_str_or_null(o->region_code),
-                         "phone", o->phone, "email", o->email, "website", o->website, "notes",
-                         o->notes, "version", (json_int_t)o->version, "created_at", o->created_at,
-                         "updated_at", o->updated_at);
+        return json_pack(
+            "{s:I, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "id",
+            (json_int_t)o->id, "name_ar", o->name_ar, "name_fr", o->name_fr, "acronym", o->acronym,
+            "kind", o->kind, "region_code", json_str_or_null(o->region_code), "phone", o->phone,
+            "email", o->email, "website", o->website, "notes", o->notes, "version",
+            (json_int_t)o->version, "created_at", o->created_at, "updated_at", o->updated_at);
 }
 
 void

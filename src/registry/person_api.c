@@ -91,7 +91,7 @@ api_person_get(struct request *req)
 
 /* Fields of an answer that may be sent back, and are ignored. */
 static const char *const read_only_fields[] = {"version",    "id",         "memberships",
-                                            "created_at", "updated_at", NULL};
+                                               "created_at", "updated_at", NULL};
 
 static void
 api_person_save(struct request *req, struct person *p)

@@ -104,7 +104,8 @@ page_person_list(struct request *req)
                 html_printf(
                     b,
                     "<p class=\"context\">%s <a href=\"/cooperatives/%lld\"><bdi>%s</bdi></a></p>",
-                    _(L, "Members of the cooperative"), c.id, lang_data(L) == LANG_AR ? c.name_ar : c.name_fr);
+                    _(L, "Members of the cooperative"), c.id,
+                    lang_data(L) == LANG_AR ? c.name_ar : c.name_fr);
 
         /* Filters: a GET form, so a filtered list is a link that can be shared. */
         html_raw_trusted(
@@ -126,7 +127,8 @@ page_person_list(struct request *req)
         form_select(req, "region", _(L, "Region"), opts, nopts, req_query_str(req, "region"),
                     _(L, "All regions"), &e);
         form_province_select(req, "province", _(L, "Province or prefecture"),
-                        req_query_str(req, "province"), _(L, "All provinces and prefectures"), 0, &e);
+                             req_query_str(req, "province"), _(L, "All provinces and prefectures"),
+                             0, &e);
         struct select_option sexes[] = {{"F", _(L, "Women")}, {"M", _(L, "Men")}};
         form_select(req, "sex", _(L, "Sex"), sexes, 2, req_query_str(req, "sex"), _(L, "Everyone"),
                     &e);
@@ -297,7 +299,7 @@ person_show(struct request *req, const struct person *p, const struct errs *e, c
                     _(L, "Place and contact"));
         html_fact(req, _(L, "Region"), region_name(req, p->region_code), NULL);
         html_fact(req, _(L, "Province or prefecture"),
-             p->province_code[0] ? province_name(req, p->province_code) : "", NULL);
+                  p->province_code[0] ? province_name(req, p->province_code) : "", NULL);
         html_fact(req, _(L, "Phone"), p->phone, "ltr");
         html_raw_trusted(b, "</dl></section>");
         memberships_section(req, p, e, regno ? regno : "", role ? role : "");
@@ -396,7 +398,7 @@ person_form(struct request *req, const struct person *p, const struct errs *e)
         form_select(req, "region_code", _(L, "Region"), opts, nopts, p->region_code,
                     _(L, "Choose a region"), e);
         form_province_select(req, "province_code", _(L, "Province or prefecture"), p->province_code,
-                        _(L, "Not specified"), 1, e);
+                             _(L, "Not specified"), 1, e);
         struct form_field phone = {.name = "phone",
                                    .label = _(L, "Phone"),
                                    .value = p->phone,

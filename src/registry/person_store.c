@@ -72,9 +72,8 @@ read_person(sqlite3_stmt *st, struct arena *a, struct person *p)
                            " AND (:coop = 0 OR id IN (SELECT m.person_id FROM membership m"        \
                            " JOIN cooperative c ON c.id = m.cooperative_id WHERE "                 \
                            "m.cooperative_id = :coop"                                              \
-                           " AND " SCOPE_SQL(                                                      \
-                               "c.region_code") "))"                                               \
-                                                " AND " WORDS_SQL
+                           " AND " SCOPE_SQL("c.region_code") "))"                                 \
+                                                              " AND " WORDS_SQL
 
 #define PERSON_LIST(order)                                                                         \
         "SELECT " PERSON_COLUMNS " FROM person" PERSON_WHERE " ORDER BY " order                    \

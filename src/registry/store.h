@@ -21,7 +21,7 @@ enum store_rc {
  * words are refused by the list filters (store_word_count). */
 #define STORE_MAX_WORDS 6
 #define WORDS_SQL                                                                                  \
-        "(:w1 = '' OR instr(name_fold, :w1) > 0) AND (:w2 = '' OR instr(name_fold, :w2) > 0)"     \
+        "(:w1 = '' OR instr(name_fold, :w1) > 0) AND (:w2 = '' OR instr(name_fold, :w2) > 0)"      \
         " AND (:w3 = '' OR instr(name_fold, :w3) > 0) AND (:w4 = '' OR instr(name_fold, :w4) > 0)" \
         " AND (:w5 = '' OR instr(name_fold, :w5) > 0) AND (:w6 = '' OR instr(name_fold, :w6) > 0)"
 

@@ -11,15 +11,17 @@ static const struct {
         const char *code;
         const char *title; /* msgid */
 } error_table[] = {
-        [ERR_BAD_REQUEST] = {400, "bad_request", N_("The request is not valid.")},
-        [ERR_UNAUTHENTICATED] = {401, "unauthenticated", N_("Log in to continue.")},
-        [ERR_FORBIDDEN] = {403, "forbidden", N_("You are not allowed to do this.")},
-        [ERR_NOT_FOUND] = {404, "not_found", N_("This page or record does not exist, or is not in your regions.")},
-        [ERR_METHOD] = {405, "method_not_allowed", N_("This action is not available here.")},
-        [ERR_CONFLICT] = {409, "conflict", N_("This conflicts with existing data.")},
-        [ERR_TOO_LARGE] = {413, "too_large", N_("What you sent is too large.")},
-        [ERR_VALIDATION] = {422, "validation_failed", N_("Some fields need correcting.")},
-        [ERR_INTERNAL] = {500, "internal", N_("Something went wrong on our side. Nothing was saved; try again.")},
+    [ERR_BAD_REQUEST] = {400, "bad_request", N_("The request is not valid.")},
+    [ERR_UNAUTHENTICATED] = {401, "unauthenticated", N_("Log in to continue.")},
+    [ERR_FORBIDDEN] = {403, "forbidden", N_("You are not allowed to do this.")},
+    [ERR_NOT_FOUND] = {404, "not_found",
+                       N_("This page or record does not exist, or is not in your regions.")},
+    [ERR_METHOD] = {405, "method_not_allowed", N_("This action is not available here.")},
+    [ERR_CONFLICT] = {409, "conflict", N_("This conflicts with existing data.")},
+    [ERR_TOO_LARGE] = {413, "too_large", N_("What you sent is too large.")},
+    [ERR_VALIDATION] = {422, "validation_failed", N_("Some fields need correcting.")},
+    [ERR_INTERNAL] = {500, "internal",
+                      N_("Something went wrong on our side. Nothing was saved; try again.")},
 };
 
 void
@@ -61,7 +63,8 @@ reply_error(struct request *req, enum app_error err, const char *message,
                 html_printf(&req->out, "<p><a class=\"button\" href=\"/login\">%s</a></p>",
                             _(req->lang, "Log in"));
         else
-                html_printf(&req->out, "<p><a href=\"/\">%s</a></p>", _(req->lang, "Back to the start page"));
+                html_printf(&req->out, "<p><a href=\"/\">%s</a></p>",
+                            _(req->lang, "Back to the start page"));
         html_raw_trusted(&req->out, "</div>");
         page_end(req);
         req->status = error_table[err].status;

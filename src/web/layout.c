@@ -27,12 +27,13 @@ page_begin(struct request *req, const char *title, const char *nav)
                     "<link rel=\"stylesheet\" href=\"/assets/style.css?v=%s\">"
                     "<link rel=\"icon\" href=\"/assets/icon.svg?v=%s\" type=\"image/svg+xml\">"
                     "<script src=\"/assets/app.js?v=%s\" defer></script></head><body>",
-                    lang_code(L), lang_is_rtl(L) ? "rtl" : "ltr", title, asset_version, asset_version,
-                    asset_version);
+                    lang_code(L), lang_is_rtl(L) ? "rtl" : "ltr", title, asset_version,
+                    asset_version, asset_version);
         html_printf(b, "<a class=\"skip\" href=\"#main\">%s</a>", _(L, "Skip to content"));
-        html_printf(b, "<header class=\"top\"><a class=\"brand\" href=\"/\">"
-                       "<img src=\"/assets/icon.svg?v=%s\" alt=\"\" width=\"28\" height=\"28\">"
-                       "<span>%s</span></a>",
+        html_printf(b,
+                    "<header class=\"top\"><a class=\"brand\" href=\"/\">"
+                    "<img src=\"/assets/icon.svg?v=%s\" alt=\"\" width=\"28\" height=\"28\">"
+                    "<span>%s</span></a>",
                     asset_version, _(L, "murafiq"));
         if (req->user) {
                 html_printf(b, "<nav class=\"main\" aria-label=\"%s\">", _(L, "Main"));
@@ -40,9 +41,9 @@ page_begin(struct request *req, const char *title, const char *nav)
                         const char *key, *href, *label;
                         enum perm perm;
                 } items[] = {
-                        {"coops", "/cooperatives", _(L, "Cooperatives"), PERM_COOP_READ},
-                        {"people", "/people", _(L, "People"), PERM_PERSON_READ},
-                        {"orgs", "/organisations", _(L, "Organisations"), PERM_COOP_READ},
+                    {"coops", "/cooperatives", _(L, "Cooperatives"), PERM_COOP_READ},
+                    {"people", "/people", _(L, "People"), PERM_PERSON_READ},
+                    {"orgs", "/organisations", _(L, "Organisations"), PERM_COOP_READ},
                 };
                 for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
                         if (!user_can(req->user, items[i].perm))
@@ -70,8 +71,9 @@ page_begin(struct request *req, const char *title, const char *nav)
         }
         html_raw_trusted(b, "</form>");
         if (req->user) {
-                html_printf(b, "<form method=\"post\" action=\"/logout\" class=\"logout\">"
-                               "<span class=\"who\"><bdi>%s</bdi> · %s</span>",
+                html_printf(b,
+                            "<form method=\"post\" action=\"/logout\" class=\"logout\">"
+                            "<span class=\"who\"><bdi>%s</bdi> · %s</span>",
                             req->user->login, _(L, role_label(req->user->role)));
                 page_csrf(req);
                 html_printf(b, "<button>%s</button></form>", _(L, "Log out"));
@@ -130,7 +132,8 @@ insert_error_summary(struct request *req)
         const struct errs *e = req->summary_errs;
         struct buf s;
         buf_init(&s, req->arena, 1u << 20);
-        html_printf(&s, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\"><h2>%s</h2><ul>",
+        html_printf(&s,
+                    "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\"><h2>%s</h2><ul>",
                     _(req->lang, "There is a problem"));
         for (size_t i = 0; i < e->n; i++) {
                 const char *label = NULL;
@@ -138,8 +141,8 @@ insert_error_summary(struct request *req)
                         if (strcmp(req->labels[k].key, e->list[i].field) == 0)
                                 label = req->labels[k].value;
                 if (label)
-                        html_printf(&s, "<li><a href=\"#f-%s\">%s: %s</a></li>", e->list[i].field, label,
-                                    e->list[i].msg);
+                        html_printf(&s, "<li><a href=\"#f-%s\">%s: %s</a></li>", e->list[i].field,
+                                    label, e->list[i].msg);
                 else
                         html_printf(&s, "<li><a href=\"#f-%s\">%s</a></li>", e->list[i].field,
                                     e->list[i].msg);
@@ -165,9 +168,9 @@ form_input(struct request *req, const struct form_field *f, const struct errs *e
                 html_printf(b, "<p class=\"hint\" id=\"h-%s\">%s</p>", f->name, f->hint);
         if (err)
                 html_printf(b, "<p class=\"error\" id=\"e-%s\">%s</p>", f->name, err);
-        const char *describedby =
-                err ? arena_printf(req->arena, "e-%s", f->name)
-                    : f->hint ? arena_printf(req->arena, "h-%s", f->name) : NULL;
+        const char *describedby = err       ? arena_printf(req->arena, "e-%s", f->name)
+                                  : f->hint ? arena_printf(req->arena, "h-%s", f->name)
+                                            : NULL;
         if (strcmp(type, "textarea") == 0) {
                 html_printf(b, "<textarea id=\"f-%s\" name=\"%s\" rows=\"4\"", f->name, f->name);
         } else {
@@ -196,14 +199,15 @@ form_input(struct request *req, const struct form_field *f, const struct errs *e
 }
 
 void
-form_select(struct request *req, const char *name, const char *label, const struct select_option *opts,
-            size_t nopts, const char *selected, const char *empty_label, const struct errs *e)
+form_select(struct request *req, const char *name, const char *label,
+            const struct select_option *opts, size_t nopts, const char *selected,
+            const char *empty_label, const struct errs *e)
 {
         struct buf *b = &req->out;
         const char *err = e ? errs_for(e, name) : NULL;
         remember_label(req, name, label);
-        html_printf(b, "<div class=\"field%s\"><label for=\"f-%s\">%s</label>", err ? " has-error" : "",
-                    name, label);
+        html_printf(b, "<div class=\"field%s\"><label for=\"f-%s\">%s</label>",
+                    err ? " has-error" : "", name, label);
         if (err)
                 html_printf(b, "<p class=\"error\" id=\"e-%s\">%s</p>", name, err);
         html_printf(b, "<select id=\"f-%s\" name=\"%s\"", name, name);
@@ -230,9 +234,10 @@ form_checkbox(struct request *req, const char *name, const char *label, int chec
         if (err)
                 html_printf(b, "<p class=\"error\" id=\"e-%s\">%s</p>", name, err);
         /* The hidden 0 makes an unticked box explicit, so an edit can clear the flag. */
-        html_printf(b, "<input type=\"hidden\" name=\"%s\" value=\"0\">"
-                       "<input type=\"checkbox\" id=\"f-%s\" name=\"%s\" value=\"1\"%s>"
-                       "<label for=\"f-%s\">%s</label></div>",
+        html_printf(b,
+                    "<input type=\"hidden\" name=\"%s\" value=\"0\">"
+                    "<input type=\"checkbox\" id=\"f-%s\" name=\"%s\" value=\"1\"%s>"
+                    "<label for=\"f-%s\">%s</label></div>",
                     name, name, name, checked ? " checked" : "", name, label);
 }
 
@@ -354,9 +359,8 @@ form_code_options(struct request *req, const struct code_label *t, struct select
 }
 
 void
-form_province_select(struct request *req, const char *name, const char *label,
-                     const char *selected, const char *empty_label, int optional,
-                     const struct errs *e)
+form_province_select(struct request *req, const char *name, const char *label, const char *selected,
+                     const char *empty_label, int optional, const struct errs *e)
 {
         struct buf *b = &req->out;
         const char *err = e ? errs_for(e, name) : NULL;
@@ -395,10 +399,12 @@ html_fact(struct request *req, const char *label, const char *value, const char 
 {
         const char *v = value && value[0] ? value : "—";
         if (cls)
-                html_printf(&req->out,
-                            "<div class=\"fact\"><dt>%s</dt><dd class=\"%s\"><bdi>%s</bdi></dd></div>",
-                            label, cls, v);
+                html_printf(
+                    &req->out,
+                    "<div class=\"fact\"><dt>%s</dt><dd class=\"%s\"><bdi>%s</bdi></dd></div>",
+                    label, cls, v);
         else
-                html_printf(&req->out, "<div class=\"fact\"><dt>%s</dt><dd><bdi>%s</bdi></dd></div>",
-                            label, v);
+                html_printf(&req->out,
+                            "<div class=\"fact\"><dt>%s</dt><dd><bdi>%s</bdi></dd></div>", label,
+                            v);
 }

@@ -28,12 +28,12 @@ struct form_field {
         const char *name;
         const char *label; /* translated */
         const char *value;
-        const char *hint;  /* translated, or NULL */
-        const char *type;  /* "text" (default), "date", "number", "email", "tel", "textarea" */
+        const char *hint; /* translated, or NULL */
+        const char *type; /* "text" (default), "date", "number", "email", "tel", "textarea" */
         int required;
-        int quiet;        /* no "(optional)" mark: filters, where every field is optional */
-        int maxlen;       /* characters; 0 = none */
-        const char *dir;  /* "rtl", "ltr", "auto" or NULL */
+        int quiet;         /* no "(optional)" mark: filters, where every field is optional */
+        int maxlen;        /* characters; 0 = none */
+        const char *dir;   /* "rtl", "ltr", "auto" or NULL */
         const char *extra; /* extra trusted attributes, a literal, or NULL */
 };
 void form_input(struct request *req, const struct form_field *f, const struct errs *e);
@@ -42,8 +42,9 @@ struct select_option {
         const char *value;
         const char *label; /* translated */
 };
-void form_select(struct request *req, const char *name, const char *label, const struct select_option *opts,
-                 size_t nopts, const char *selected, const char *empty_label, const struct errs *e);
+void form_select(struct request *req, const char *name, const char *label,
+                 const struct select_option *opts, size_t nopts, const char *selected,
+                 const char *empty_label, const struct errs *e);
 void form_checkbox(struct request *req, const char *name, const char *label, int checked,
                    const struct errs *e);
 
@@ -52,8 +53,8 @@ void form_checkbox(struct request *req, const char *name, const char *label, int
 void form_region_options(struct request *req, int all_regions, struct select_option **opts,
                          size_t *n);
 /* Options from a code table, labels translated. */
-void form_code_options(struct request *req, const struct code_label *t,
-                       struct select_option **opts, size_t *n);
+void form_code_options(struct request *req, const struct code_label *t, struct select_option **opts,
+                       size_t *n);
 /* A province select listing the provinces of the user's regions grouped by region (app.js hides
  * the other regions' groups once a region is chosen). optional adds "(optional)". */
 void form_province_select(struct request *req, const char *name, const char *label,

@@ -12,8 +12,8 @@
 static const char *
 safe_next(const char *next)
 {
-        if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strchr(next, '\r') ||
-            strchr(next, '\n'))
+        if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
+            strchr(next, '\r') || strchr(next, '\n'))
                 return "/";
         return next;
 }
@@ -26,17 +26,27 @@ login_form(struct request *req, const char *login, const char *error)
         struct buf *b = &req->out;
         html_printf(b, "<div class=\"panel narrow\"><h1>%s</h1>", _(L, "Log in"));
         if (error)
-                html_printf(b, "<div class=\"error-summary\" role=\"alert\"><p>%s</p></div>", error);
+                html_printf(b, "<div class=\"error-summary\" role=\"alert\"><p>%s</p></div>",
+                            error);
         html_printf(b, "<form method=\"post\" action=\"/login\">");
         page_csrf(req);
-        html_printf(b, "<input type=\"hidden\" name=\"next\" value=\"%s\">",
-                    safe_next(req_query(req, "next") ? req_query(req, "next") : req_form(req, "next")));
-        struct form_field f = {.name = "login", .label = _(L, "Username"), .value = login, .required = 1,
-                               .maxlen = 64, .dir = "ltr",
+        html_printf(
+            b, "<input type=\"hidden\" name=\"next\" value=\"%s\">",
+            safe_next(req_query(req, "next") ? req_query(req, "next") : req_form(req, "next")));
+        struct form_field f = {.name = "login",
+                               .label = _(L, "Username"),
+                               .value = login,
+                               .required = 1,
+                               .maxlen = 64,
+                               .dir = "ltr",
                                .extra = "autocomplete=\"username\" autocapitalize=\"none\""};
         form_input(req, &f, NULL);
-        struct form_field p = {.name = "password", .label = _(L, "Password"), .type = "password",
-                               .required = 1, .maxlen = 128, .dir = "ltr",
+        struct form_field p = {.name = "password",
+                               .label = _(L, "Password"),
+                               .type = "password",
+                               .required = 1,
+                               .maxlen = 128,
+                               .dir = "ltr",
                                .extra = "autocomplete=\"current-password\""};
         form_input(req, &p, NULL);
         html_printf(b, "<button class=\"primary\">%s</button></form></div>", _(L, "Log in"));
@@ -75,9 +85,9 @@ page_login_post(struct request *req)
                 reply_error(req, ERR_INTERNAL, NULL, NULL, 0);
                 return;
         }
-        reply_cookie(req, arena_printf(req->arena,
-                                       "mq_session=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=43200",
-                                       sid));
+        reply_cookie(
+            req, arena_printf(req->arena,
+                              "mq_session=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=43200", sid));
         reply_cookie(req, "mq_pre=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
         reply_redirect(req, safe_next(req_form(req, "next")));
 }
@@ -104,9 +114,9 @@ page_lang(struct request *req)
                 reply_error(req, ERR_INTERNAL, NULL, NULL, 0);
                 return;
         }
-        reply_cookie(req, arena_printf(req->arena,
-                                       "mq_lang=%s; Path=/; SameSite=Lax; Max-Age=31536000",
-                                       lang_code((enum lang)l)));
+        reply_cookie(req,
+                     arena_printf(req->arena, "mq_lang=%s; Path=/; SameSite=Lax; Max-Age=31536000",
+                                  lang_code((enum lang)l)));
         reply_redirect(req, safe_next(req_form(req, "next")));
 }
 
@@ -124,7 +134,8 @@ page_healthz(struct request *req)
         if (st)
                 sqlite3_reset(st);
         req->is_api = 1;
-        reply_json(req, ok ? 200 : 503, json_pack("{s:s}", "status", ok ? "ok" : "database unavailable"));
+        reply_json(req, ok ? 200 : 503,
+                   json_pack("{s:s}", "status", ok ? "ok" : "database unavailable"));
 }
 
 void

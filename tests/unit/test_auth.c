@@ -25,19 +25,25 @@ test_user_create_rules(void **state)
         const char *twice[] = {"03", "03", NULL};
         assert_true(auth_user_create(db, "short", "viewer", NULL, "elevenchars", &why) < 0);
         assert_non_null(strstr(why, "12 to 128"));
-        assert_true(auth_user_create(db, "nobody", "superuser", NULL, "a good long password", &why) < 0);
+        assert_true(
+            auth_user_create(db, "nobody", "superuser", NULL, "a good long password", &why) < 0);
         assert_non_null(strstr(why, "unknown role"));
-        assert_true(auth_user_create(db, "officer", "regional_officer", NULL, "a good long password", &why) < 0);
+        assert_true(auth_user_create(db, "officer", "regional_officer", NULL,
+                                     "a good long password", &why) < 0);
         assert_non_null(strstr(why, "--region"));
-        assert_true(auth_user_create(db, "officer", "regional_officer", bad_region, "a good long password", &why) < 0);
+        assert_true(auth_user_create(db, "officer", "regional_officer", bad_region,
+                                     "a good long password", &why) < 0);
         assert_string_equal(why, "unknown region code");
-        assert_true(auth_user_create(db, "officer", "regional_officer", twice, "a good long password", &why) < 0);
+        assert_true(auth_user_create(db, "officer", "regional_officer", twice,
+                                     "a good long password", &why) < 0);
         assert_string_equal(why, "a region is given twice");
         /* The refused creations left nothing behind, so the login is still free. */
-        long long id = auth_user_create(db, "officer", "regional_officer", r03, "a good long password", &why);
+        long long id =
+            auth_user_create(db, "officer", "regional_officer", r03, "a good long password", &why);
         assert_true(id > 0);
         assert_null(why);
-        assert_true(auth_user_create(db, "officer", "viewer", NULL, "another long password", &why) < 0);
+        assert_true(auth_user_create(db, "officer", "viewer", NULL, "another long password", &why) <
+                    0);
         assert_string_equal(why, "this login exists already");
 }
 
@@ -136,10 +142,10 @@ int
 main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_user_create_rules),
-                cmocka_unit_test(test_password_and_scope),
-                cmocka_unit_test(test_sessions_and_tokens),
-                cmocka_unit_test(test_equal),
+            cmocka_unit_test(test_user_create_rules),
+            cmocka_unit_test(test_password_and_scope),
+            cmocka_unit_test(test_sessions_and_tokens),
+            cmocka_unit_test(test_equal),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -18,7 +18,9 @@ test_printf_escapes_every_string(void **state)
         struct buf b;
         buf_init(&b, a, 4096);
         html_printf(&b, "<td title=\"%s\">%s %d%%</td>", "a\"b", "<script>'x'&</script>", 42);
-        assert_string_equal(buf_str(&b), "<td title=\"a&quot;b\">&lt;script&gt;&#39;x&#39;&amp;&lt;/script&gt; 42%</td>");
+        assert_string_equal(
+            buf_str(&b),
+            "<td title=\"a&quot;b\">&lt;script&gt;&#39;x&#39;&amp;&lt;/script&gt; 42%</td>");
         arena_free(a);
 }
 
@@ -101,12 +103,12 @@ int
 main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_printf_escapes_every_string),
-                cmocka_unit_test(test_printf_numbers_and_null),
-                cmocka_unit_test(test_url_arg_encodes),
-                cmocka_unit_test(test_buf_latches_limit),
-                cmocka_unit_test(test_buf_insert),
-                cmocka_unit_test(test_arena_large_and_reset),
+            cmocka_unit_test(test_printf_escapes_every_string),
+            cmocka_unit_test(test_printf_numbers_and_null),
+            cmocka_unit_test(test_url_arg_encodes),
+            cmocka_unit_test(test_buf_latches_limit),
+            cmocka_unit_test(test_buf_insert),
+            cmocka_unit_test(test_arena_large_and_reset),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -300,11 +300,11 @@ test_new_language_is_a_catalog(void **state)
 {
         (void)state;
         static const char *const zgh[][2] = {
-                {"", "Content-Type: text/plain; charset=UTF-8\nLanguage: zgh\n"
-                     "X-Murafiq-Native-Name: \xe2\xb5\x9c\xe2\xb4\xb0\xe2\xb5\x8e\xe2\xb4\xb0"
-                     "\xe2\xb5\xa3\xe2\xb5\x89\xe2\xb5\x96\xe2\xb5\x9c\n"
-                     "X-Murafiq-Direction: ltr\nX-Murafiq-Locale: zgh_MA\nX-Murafiq-Data-Names: ar\n"},
-                {"Cooperatives", "\xe2\xb5\x9c\xe2\xb5\x89\xe2\xb5\x8f\xe2\xb5\x8e"},
+            {"", "Content-Type: text/plain; charset=UTF-8\nLanguage: zgh\n"
+                 "X-Murafiq-Native-Name: \xe2\xb5\x9c\xe2\xb4\xb0\xe2\xb5\x8e\xe2\xb4\xb0"
+                 "\xe2\xb5\xa3\xe2\xb5\x89\xe2\xb5\x96\xe2\xb5\x9c\n"
+                 "X-Murafiq-Direction: ltr\nX-Murafiq-Locale: zgh_MA\nX-Murafiq-Data-Names: ar\n"},
+            {"Cooperatives", "\xe2\xb5\x9c\xe2\xb5\x89\xe2\xb5\x8f\xe2\xb5\x8e"},
         };
         static unsigned char mo[1024];
         size_t n = build_mo(mo, sizeof(mo), 0, zgh, 2);
@@ -323,7 +323,8 @@ test_new_language_is_a_catalog(void **state)
         assert_false(lang_is_rtl((enum lang)l));
         assert_int_equal(lang_data((enum lang)l), LANG_AR);
         assert_string_equal(lang_locale((enum lang)l), "zgh_MA");
-        assert_string_equal(_((enum lang)l, "Cooperatives"), "\xe2\xb5\x9c\xe2\xb5\x89\xe2\xb5\x8f\xe2\xb5\x8e");
+        assert_string_equal(_((enum lang)l, "Cooperatives"),
+                            "\xe2\xb5\x9c\xe2\xb5\x89\xe2\xb5\x8f\xe2\xb5\x8e");
         assert_string_equal(_((enum lang)l, "Region"), "Region"); /* untranslated: English */
         struct arena *a = arena_new();
         struct date d = {2023, 7, 14};
