@@ -2,7 +2,8 @@
 #   make            build build/murafiq
 #   make deps       install Debian packages (and playwright-core for the browser test)
 #   make run        build, create ./murafiq.db with demo data if absent, serve on :8080
-#   make check      every test: unit, HTTP integration, i18n, browser; then unit + HTTP under ASan/UBSan
+#   make check      lint, then every test: unit, i18n, HTTP integration, browser; then unit + HTTP
+#                   again under ASan/UBSan
 #   make asan       build build/asan/murafiq with AddressSanitizer and UBSan
 
 CC      ?= cc
@@ -31,7 +32,7 @@ GEO_CSV  := data/geo/regions.csv data/geo/provinces.csv data/geo/communes.csv
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run check unit http i18n-check browser asan check-asan bench clean format
+.PHONY: all deps run check lint unit http i18n-check browser asan check-asan clean format
 
 all: $(BUILD)/murafiq
 
@@ -109,7 +110,11 @@ check-asan:
 	$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" unit http
 
+lint:
+	sh tools/lint.sh
+
 check: all
+	$(MAKE) lint
 	$(MAKE) unit
 	$(MAKE) i18n-check
 	$(MAKE) http
