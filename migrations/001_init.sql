@@ -78,6 +78,8 @@ CREATE TABLE person (
     updated_at TEXT NOT NULL
 );
 CREATE INDEX person_region ON person(region_code);
+CREATE INDEX person_name_fr ON person(name_fr COLLATE NOCASE, id);
+CREATE INDEX person_name_ar ON person(name_ar, id);
 
 CREATE TABLE membership (
     person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,

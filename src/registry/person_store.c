@@ -61,27 +61,49 @@ read_person(sqlite3_stmt *st, struct arena *a, struct person *p)
         p->updated_at = db_col_text(a, st, i++);
 }
 
-/* The filters of a list; unused ones are bound to '' (or 0) and switch themselves off. The
+/*
+ * The filters of a list; unused ones are bound to '' (or 0) and switch themselves off. The
  * cooperative filter needs the cooperative in scope too, so that it reveals no membership of
- * a cooperative the caller cannot see. */
-#define PERSON_WHERE                                                                               \
-        " WHERE " SCOPE_SQL(                                                                       \
-            "region_code") " AND (:region = '' OR region_code = :region)"                          \
-                           " AND (:province = '' OR province_code = :province)"                    \
-                           " AND (:sex = '' OR sex = :sex)"                                        \
-                           " AND (:coop = 0 OR id IN (SELECT m.person_id FROM membership m"        \
-                           " JOIN cooperative c ON c.id = m.cooperative_id WHERE "                 \
-                           "m.cooperative_id = :coop"                                              \
-                           " AND " SCOPE_SQL("c.region_code") "))"                                 \
-                                                              " AND " WORDS_SQL
+ * a cooperative the caller cannot see.
+ *
+ * Two shapes, because at national scale (790,000 people) the plan matters: the national shape
+ * (a user who sees every region, no region filter) has no region condition, so a page walks
+ * the name index and stops after one page; the regional shape puts the scope and region
+ * conditions on the 12-row region table, so that SQLite reads person through its region index.
+ */
+#define PERSON_FILTERS                                                                             \
+        " AND (:province = '' OR province_code = :province)"                                       \
+        " AND (:sex = '' OR sex = :sex)"                                                           \
+        " AND (:coop = 0 OR id IN (SELECT m.person_id FROM membership m"                           \
+        " JOIN cooperative c ON c.id = m.cooperative_id WHERE m.cooperative_id = :coop"            \
+        " AND " SCOPE_SQL("c.region_code") "))"                                                    \
+                                           " AND " WORDS_SQL
+#define PERSON_WHERE_NATIONAL " WHERE 1 = 1" PERSON_FILTERS
+#define PERSON_WHERE_REGIONAL                                                                      \
+        " WHERE region_code IN (SELECT code FROM region WHERE (:region = '' OR code = :region)"    \
+        " AND " SCOPE_SQL("code") ")" PERSON_FILTERS
 
-#define PERSON_LIST(order)                                                                         \
-        "SELECT " PERSON_COLUMNS " FROM person" PERSON_WHERE " ORDER BY " order                    \
+#define PERSON_LIST(where, order)                                                                  \
+        "SELECT " PERSON_COLUMNS " FROM person" where " ORDER BY " order                           \
         " LIMIT :limit OFFSET :offset"
 
-static const char *const list_sql[2] = {
-    PERSON_LIST("name_fr COLLATE NOCASE, id"),
-    PERSON_LIST("name_ar, id"),
+enum person_shape { SHAPE_NATIONAL, SHAPE_NATIONAL_SEARCH, SHAPE_REGIONAL, SHAPE_COUNT };
+
+/* [shape][order: French name, Arabic name]. A national search orders by "+name": the unary
+ * plus keeps SQLite from walking the name index, which would visit most of the table before
+ * finding one page of matches; a scan with a top-N sort is faster there. */
+static const char *const list_sql[SHAPE_COUNT][2] = {
+    [SHAPE_NATIONAL] = {PERSON_LIST(PERSON_WHERE_NATIONAL, "name_fr COLLATE NOCASE, id"),
+                        PERSON_LIST(PERSON_WHERE_NATIONAL, "name_ar, id")},
+    [SHAPE_NATIONAL_SEARCH] = {PERSON_LIST(PERSON_WHERE_NATIONAL, "+name_fr COLLATE NOCASE, id"),
+                               PERSON_LIST(PERSON_WHERE_NATIONAL, "+name_ar, id")},
+    [SHAPE_REGIONAL] = {PERSON_LIST(PERSON_WHERE_REGIONAL, "name_fr COLLATE NOCASE, id"),
+                        PERSON_LIST(PERSON_WHERE_REGIONAL, "name_ar, id")},
+};
+static const char *const count_sql[SHAPE_COUNT] = {
+    [SHAPE_NATIONAL] = "SELECT COUNT(*) FROM person" PERSON_WHERE_NATIONAL,
+    [SHAPE_NATIONAL_SEARCH] = "SELECT COUNT(*) FROM person" PERSON_WHERE_NATIONAL,
+    [SHAPE_REGIONAL] = "SELECT COUNT(*) FROM person" PERSON_WHERE_REGIONAL,
 };
 
 static void
@@ -89,7 +111,8 @@ bind_filter(sqlite3_stmt *st, const struct scope *scope, const struct person_fil
             struct arena *a)
 {
         store_bind_scope(st, scope);
-        db_bind_text(st, ":region", f->region ? f->region : "");
+        if (sqlite3_bind_parameter_index(st, ":region"))
+                db_bind_text(st, ":region", f->region ? f->region : "");
         db_bind_text(st, ":province", f->province ? f->province : "");
         db_bind_text(st, ":sex", f->sex ? f->sex : "");
         db_bind_int(st, ":coop", f->cooperative > 0 ? f->cooperative : 0);
@@ -103,10 +126,22 @@ person_store_list(struct db *db, const struct scope *scope, const struct person_
         *items = NULL;
         *n = 0;
         *total = 0;
-        sqlite3_stmt *st = db_stmt(db, "SELECT COUNT(*) FROM person" PERSON_WHERE);
+        int has_q = f->q && f->q[0];
+        /* The members of one cooperative are few: the regional shape finds them through the
+         * membership index whatever the user's reach. */
+        enum person_shape shape = !scope->all || (f->region && f->region[0]) || f->cooperative > 0
+                                      ? SHAPE_REGIONAL
+                                  : has_q ? SHAPE_NATIONAL_SEARCH
+                                          : SHAPE_NATIONAL;
+        int unfiltered =
+            shape == SHAPE_NATIONAL && !(f->province && f->province[0]) && !(f->sex && f->sex[0]);
+        /* Nothing to filter: the count is the table's, which SQLite reads from an index. */
+        const char *sql = unfiltered ? "SELECT COUNT(*) FROM person" : count_sql[shape];
+        sqlite3_stmt *st = db_stmt(db, sql);
         if (st == NULL)
                 return STORE_ERROR;
-        bind_filter(st, scope, f, a);
+        if (!unfiltered)
+                bind_filter(st, scope, f, a);
         if (sqlite3_step(st) != SQLITE_ROW)
                 goto fail;
         *total = db_col_int(st, 0);
@@ -114,7 +149,7 @@ person_store_list(struct db *db, const struct scope *scope, const struct person_
         if (*total == 0 || f->offset >= *total)
                 return STORE_OK;
 
-        st = db_stmt(db, list_sql[f->by_name_ar ? 1 : 0]);
+        st = db_stmt(db, list_sql[shape][f->by_name_ar ? 1 : 0]);
         if (st == NULL)
                 return STORE_ERROR;
         bind_filter(st, scope, f, a);
