@@ -159,6 +159,19 @@ header_field(const char *header, const char *name)
         return NULL;
 }
 
+/* Frees what lang_describe allocated. */
+static void
+lang_forget(struct lang_info *li)
+{
+        if (li->native != li->code)
+                free((char *)li->native);
+        if (li->locale != li->code)
+                free((char *)li->locale);
+        free((char *)li->code);
+        free((char *)li->icu_locale);
+        memset(li, 0, sizeof(*li));
+}
+
 /* Describes the language of a loaded catalog from its header. Returns 0 or -1. */
 static int
 lang_describe(struct lang_info *li, const struct catalog *c, const char *file)
@@ -219,6 +232,8 @@ i18n_init(void)
         /* Arabic, French and English take their enum lang places; every other catalog follows,
          * in the order of its file name. */
         static const char *const builtin[3] = {"ar.mo", "fr.mo", "en.mo"};
+        for (int l = 0; l < nlangs; l++) /* called again (tests): start afresh */
+                lang_forget(&langs[l]);
         nlangs = 0;
         for (int k = 0; k < 3; k++) {
                 const struct embedded_file *f = embedded_find(embedded_catalogs, builtin[k]);
@@ -234,6 +249,8 @@ i18n_init(void)
         }
         return 0;
 fail:
+        for (int l = 0; l < nlangs; l++)
+                lang_forget(&langs[l]);
         memset(catalogs, 0, sizeof(catalogs));
         nlangs = 0;
         return -1;
