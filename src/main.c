@@ -93,12 +93,13 @@ cmd_init(int argc, char **argv)
         if (db == NULL)
                 return fail("init", "cannot create the database");
         int rc = geo_load(db);
+        int version = db_schema_version(db);
         db_close(db);
         if (rc != 0) {
                 unlink(path);
                 return fail("init", "loading the reference geography failed");
         }
-        printf("created %s (schema version %d)\n", path, 1);
+        printf("created %s (schema version %d)\n", path, version);
         return 0;
 }
 
