@@ -20,6 +20,7 @@
 #include "registry/coop_csv.h"
 #include "registry/coop_store.h"
 #include "registry/geo.h"
+#include "selection/draw.h"
 #include "web/layout.h"
 
 #define EXIT_USAGE 2
@@ -551,6 +552,7 @@ static const struct command {
     {"import", cmd_import, "import cooperatives from CSV"},
     {"export", cmd_export, "export cooperatives as CSV"},
     {"backup", cmd_backup, "copy the database consistently while it is in use"},
+    {"draw", cmd_draw, "a publicly verifiable draw (RFC 3797) from a pool and random sources"},
     {"help", cmd_help, "this list"},
 };
 
