@@ -143,6 +143,7 @@ user_can(const struct user *u, enum perm perm)
         case PERM_PERSON_READ:
                 return manager || r == ROLE_REGIONAL_OFFICER || r == ROLE_COACH;
         case PERM_ORG_WRITE:
+        case PERM_PROGRAM_MANAGE:
                 return manager;
         }
         return 0;

@@ -34,6 +34,7 @@ enum perm {
         PERM_NATIONAL_ID,  /* see national ID numbers */
         PERM_ORG_WRITE,    /* create and edit organisations */
         PERM_EXPORT,       /* CSV exports */
+        PERM_PROGRAM_MANAGE, /* programs, calls and their rules, selection runs, draws */
 };
 
 /*

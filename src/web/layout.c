@@ -44,6 +44,8 @@ page_begin(struct request *req, const char *title, const char *nav)
                     {"coops", "/cooperatives", _(L, "Cooperatives"), PERM_COOP_READ},
                     {"people", "/people", _(L, "People"), PERM_PERSON_READ},
                     {"orgs", "/organisations", _(L, "Organisations"), PERM_COOP_READ},
+                    {"programs", "/programs", _(L, "Programs"), PERM_NONE},
+                    {"draws", "/draws", _(L, "Draws"), PERM_NONE},
                 };
                 for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
                         if (!user_can(req->user, items[i].perm))

@@ -14,7 +14,8 @@ struct geo;
 extern const struct geo *web_geo;
 
 /* Starts an HTML page: status 200, <head>, top bar and navigation; `nav` names the active
- * section ("coops", "people", "orgs", or NULL). The title is translated by the caller. */
+ * section ("coops", "people", "orgs", "programs",
+ * "draws", or NULL). The title is translated by the caller. */
 void page_begin(struct request *req, const char *title, const char *nav);
 /* Closes the page. */
 void page_end(struct request *req);

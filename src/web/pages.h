@@ -59,4 +59,10 @@ void api_org_get(struct request *req);
 void api_org_create(struct request *req);
 void api_org_patch(struct request *req);
 
+/* program/program_pages.c, program/program_api.c */
+
+/* selection/call_pages.c, selection/call_api.c */
+
+/* selection/draw_pages.c, selection/draw_api.c */
+
 #endif

@@ -50,5 +50,12 @@ const struct route routes[] = {
     {METHOD_POST, "/api/v1/organisations", api_org_create, ROUTE_API, PERM_ORG_WRITE},
     {METHOD_GET, "/api/v1/organisations/{id}", api_org_get, ROUTE_API, PERM_COOP_READ},
     {METHOD_PATCH, "/api/v1/organisations/{id}", api_org_patch, ROUTE_API, PERM_ORG_WRITE},
+
+    /* programs (src/program/) */
+
+    /* calls, eligibility and screening (src/selection/call_*.c) */
+
+    /* draws (src/selection/draw_*.c) */
+
     {0, NULL, NULL, 0, PERM_NONE},
 };
