@@ -7,7 +7,7 @@
 
 struct arena;
 
-#define DB_STMT_CACHE 128
+#define DB_STMT_CACHE 512 /* statement literals of every store; prepared lazily */
 
 struct db {
         sqlite3 *h;

@@ -26,14 +26,14 @@ enum role {
 
 /* What a role may do. Routes name one permission; the router checks it before the handler. */
 enum perm {
-        PERM_NONE = 0,     /* any logged-in user */
-        PERM_COOP_READ,    /* cooperatives and organisations */
-        PERM_COOP_WRITE,   /* create and edit cooperatives */
-        PERM_PERSON_READ,  /* people (personal data) */
-        PERM_PERSON_WRITE, /* create and edit people and memberships */
-        PERM_NATIONAL_ID,  /* see national ID numbers */
-        PERM_ORG_WRITE,    /* create and edit organisations */
-        PERM_EXPORT,       /* CSV exports */
+        PERM_NONE = 0,       /* any logged-in user */
+        PERM_COOP_READ,      /* cooperatives and organisations */
+        PERM_COOP_WRITE,     /* create and edit cooperatives */
+        PERM_PERSON_READ,    /* people (personal data) */
+        PERM_PERSON_WRITE,   /* create and edit people and memberships */
+        PERM_NATIONAL_ID,    /* see national ID numbers */
+        PERM_ORG_WRITE,      /* create and edit organisations */
+        PERM_EXPORT,         /* CSV exports */
         PERM_PROGRAM_MANAGE, /* programs, calls and their rules, selection runs, draws */
 };
 

@@ -38,9 +38,21 @@ errs_add(struct errs *e, const char *field, const char *msgid, ...)
         e->n++;
 }
 
+void
+errs_add_text(struct errs *e, const char *field, const char *msg)
+{
+        if (e->n >= MAX_FIELD_ERRORS || errs_for(e, field))
+                return;
+        e->list[e->n].field = field;
+        e->list[e->n].msg = msg;
+        e->n++;
+}
+
 const char *
 errs_for(const struct errs *e, const char *field)
 {
+        if (e == NULL)
+                return NULL;
         for (size_t i = 0; i < e->n; i++)
                 if (strcmp(e->list[i].field, field) == 0)
                         return e->list[i].msg;

@@ -23,7 +23,9 @@ typedef const char *(*field_get_fn)(void *ctx, const char *name);
 void errs_init(struct errs *e, struct arena *a, enum lang lang);
 /* Adds an error for field: msgid is translated to e->lang, then formatted with the arguments. */
 void errs_add(struct errs *e, const char *field, const char *msgid, ...);
-/* The message for field, or NULL. */
+/* Adds an error whose message is already translated (one relayed from another check). */
+void errs_add_text(struct errs *e, const char *field, const char *msg);
+/* The message for field, or NULL (also when e is NULL: a form shown without errors). */
 const char *errs_for(const struct errs *e, const char *field);
 
 /*

@@ -8,6 +8,7 @@
 
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/csvout.h"
 #include "core/db.h"
 #include "core/http.h"
 #include "core/log.h"
@@ -38,26 +39,11 @@ static const char *const csv_columns[] = {"id",
                                           "notes",
                                           NULL};
 
-static void
-csv_field(struct buf *b, const char *s, int first)
-{
-        if (!first)
-                buf_putc(b, ',');
-        size_t n = strlen(s);
-        /* csv_write needs at most 2n + 2 bytes: every quote doubled, plus the enclosing pair. */
-        char small[512];
-        char *out = 2 * n + 2 <= sizeof(small) ? small : xmalloc(2 * n + 2);
-        size_t w = csv_write(out, 2 * n + 2, s, n);
-        buf_append(b, out, w);
-        if (out != small)
-                free(out);
-}
-
 void
 coop_csv_header(struct buf *b)
 {
         for (int i = 0; csv_columns[i]; i++)
-                csv_field(b, csv_columns[i], i == 0);
+                csv_put_field(b, csv_columns[i], i == 0);
         buf_puts(b, "\r\n");
 }
 
@@ -91,7 +77,7 @@ coop_csv_row(struct buf *b, const struct coop *c)
                            c->status,
                            c->notes};
         for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
-                csv_field(b, v[i] ? v[i] : "", i == 0);
+                csv_put_field(b, v[i] ? v[i] : "", i == 0);
         buf_puts(b, "\r\n");
 }
 

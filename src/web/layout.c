@@ -112,8 +112,8 @@ form_error_summary(struct request *req, const struct errs *e)
         req->summary_at = req->out.len;
 }
 
-static void
-remember_label(struct request *req, const char *name, const char *label)
+void
+form_remember_label(struct request *req, const char *name, const char *label)
 {
         if (req->nlabels == req->caplabels) {
                 size_t cap = req->caplabels ? 2 * req->caplabels : 32;
@@ -160,7 +160,7 @@ form_input(struct request *req, const struct form_field *f, const struct errs *e
         struct buf *b = &req->out;
         const char *err = e ? errs_for(e, f->name) : NULL;
         const char *type = f->type ? f->type : "text";
-        remember_label(req, f->name, f->label);
+        form_remember_label(req, f->name, f->label);
         html_printf(b, "<div class=\"field%s\"><label for=\"f-%s\">%s", err ? " has-error" : "",
                     f->name, f->label);
         if (!f->required && !f->quiet)
@@ -207,7 +207,7 @@ form_select(struct request *req, const char *name, const char *label,
 {
         struct buf *b = &req->out;
         const char *err = e ? errs_for(e, name) : NULL;
-        remember_label(req, name, label);
+        form_remember_label(req, name, label);
         html_printf(b, "<div class=\"field%s\"><label for=\"f-%s\">%s</label>",
                     err ? " has-error" : "", name, label);
         if (err)
@@ -231,7 +231,7 @@ form_checkbox(struct request *req, const char *name, const char *label, int chec
 {
         const char *err = e ? errs_for(e, name) : NULL;
         struct buf *b = &req->out;
-        remember_label(req, name, label);
+        form_remember_label(req, name, label);
         html_printf(b, "<div class=\"field check%s\">", err ? " has-error" : "");
         if (err)
                 html_printf(b, "<p class=\"error\" id=\"e-%s\">%s</p>", name, err);
@@ -366,7 +366,7 @@ form_province_select(struct request *req, const char *name, const char *label, c
 {
         struct buf *b = &req->out;
         const char *err = e ? errs_for(e, name) : NULL;
-        remember_label(req, name, label);
+        form_remember_label(req, name, label);
         html_printf(b, "<div class=\"field%s\"><label for=\"f-%s\">%s", err ? " has-error" : "",
                     name, label);
         if (optional)

@@ -22,6 +22,10 @@ void page_end(struct request *req);
 /* <input type=hidden name=csrf>. */
 void page_csrf(struct request *req);
 
+/* Records the label of a field drawn by hand (not by form_input and friends), so that the
+ * error summary names it; its control must have the id "f-<name>". */
+void form_remember_label(struct request *req, const char *name, const char *label);
+
 /* The error summary at the top of a form: each message links to its field. */
 void form_error_summary(struct request *req, const struct errs *e);
 
