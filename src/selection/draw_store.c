@@ -9,7 +9,9 @@
 
 #define DRAW_COLUMNS                                                                               \
         "id, title, description, select_count, sources_announced, status, sources, key_string,"    \
-        " COALESCE(published_at, ''), COALESCE(drawn_at, ''), version, created_at, updated_at"
+        " COALESCE(published_at, ''), COALESCE(drawn_at, ''),"                                     \
+        " (SELECT COUNT(*) FROM draw_entry WHERE draw_id = draw.id), version, created_at,"         \
+        " updated_at"
 
 static void
 read_draw(sqlite3_stmt *st, struct arena *a, struct draw *d)
@@ -25,24 +27,41 @@ read_draw(sqlite3_stmt *st, struct arena *a, struct draw *d)
         d->key_string = db_col_text(a, st, i++);
         d->published_at = db_col_text(a, st, i++);
         d->drawn_at = db_col_text(a, st, i++);
+        d->pool_size = db_col_int(st, i++);
         d->version = db_col_int(st, i++);
         d->created_at = db_col_text(a, st, i++);
         d->updated_at = db_col_text(a, st, i++);
 }
 
 int
-draw_store_list(struct db *db, struct arena *a, int with_drafts, struct draw **out, size_t *n)
+draw_store_list(struct db *db, struct arena *a, int with_drafts, long long limit, long long offset,
+                struct draw **out, size_t *n, long long *total)
 {
         *n = 0;
-        *out = arena_alloc(a, 200 * sizeof(**out));
-        sqlite3_stmt *st = db_stmt(db, "SELECT " DRAW_COLUMNS " FROM draw"
-                                       " WHERE :drafts = 1 OR status <> 'draft'"
-                                       " ORDER BY id DESC LIMIT 200");
+        *total = 0;
+        if (limit < 1 || limit > 200)
+                limit = 200;
+        *out = arena_alloc(a, (size_t)limit * sizeof(**out));
+        sqlite3_stmt *st =
+            db_stmt(db, "SELECT COUNT(*) FROM draw WHERE :drafts = 1 OR status <> 'draft'");
         if (st == NULL)
                 return STORE_ERROR;
         db_bind_int(st, ":drafts", with_drafts ? 1 : 0);
-        int rc;
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+                *total = db_col_int(st, 0);
+        sqlite3_reset(st);
+        if (rc != SQLITE_ROW)
+                return STORE_ERROR;
+        st = db_stmt(db, "SELECT " DRAW_COLUMNS " FROM draw"
+                         " WHERE :drafts = 1 OR status <> 'draft'"
+                         " ORDER BY id DESC LIMIT :limit OFFSET :offset");
+        if (st == NULL)
+                return STORE_ERROR;
+        db_bind_int(st, ":drafts", with_drafts ? 1 : 0);
+        db_bind_int(st, ":limit", limit);
+        db_bind_int(st, ":offset", offset > 0 ? offset : 0);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < (size_t)limit)
                 read_draw(st, a, &(*out)[(*n)++]);
         sqlite3_reset(st);
         return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
@@ -63,32 +82,29 @@ draw_store_get(struct db *db, struct arena *a, long long id, struct draw_detail 
         if (rc != SQLITE_ROW)
                 return rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
 
-        st = db_stmt(db, "SELECT COUNT(*) FROM draw_entry WHERE draw_id = :id");
-        if (st == NULL)
-                return STORE_ERROR;
-        db_bind_int(st, ":id", id);
-        long long count = sqlite3_step(st) == SQLITE_ROW ? db_col_int(st, 0) : -1;
-        sqlite3_reset(st);
-        if (count < 0)
-                return STORE_ERROR;
+        long long count = out->d.pool_size;
         out->entries = arena_alloc(a, ((size_t)count + 1) * sizeof(*out->entries));
         st = db_stmt(db, "SELECT label FROM draw_entry WHERE draw_id = :id ORDER BY position");
         if (st == NULL)
                 return STORE_ERROR;
         db_bind_int(st, ":id", id);
+        rc = SQLITE_DONE;
         while (out->nentries < (size_t)count && (rc = sqlite3_step(st)) == SQLITE_ROW)
                 out->entries[out->nentries++] = db_col_text(a, st, 0);
         sqlite3_reset(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+                return STORE_ERROR;
 
         out->result = arena_alloc(a, ((size_t)count + 1) * sizeof(*out->result));
         st = db_stmt(db, "SELECT position FROM draw_result WHERE draw_id = :id ORDER BY rank");
         if (st == NULL)
                 return STORE_ERROR;
         db_bind_int(st, ":id", id);
+        rc = SQLITE_DONE;
         while (out->nresult < (size_t)count && (rc = sqlite3_step(st)) == SQLITE_ROW)
                 out->result[out->nresult++] = db_col_int(st, 0);
         sqlite3_reset(st);
-        return STORE_OK;
+        return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }
 
 int

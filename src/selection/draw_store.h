@@ -18,7 +18,8 @@ struct draw {
         const char *status;            /* draft, published, drawn */
         const char *sources;           /* the values entered, one source per line */
         const char *key_string;        /* RFC 3797 key computed from them */
-        const char *published_at, *drawn_at;
+        const char *published_at, *drawn_at; /* "" until then */
+        long long pool_size;                 /* entries in the pool (read only) */
         long long version;
         const char *created_at, *updated_at;
 };
@@ -31,8 +32,10 @@ struct draw_detail {
         size_t nresult;
 };
 
-/* The most recent draws (at most 200), drafts only when with_drafts. */
-int draw_store_list(struct db *db, struct arena *a, int with_drafts, struct draw **out, size_t *n);
+/* The draws, most recent first: at most limit (1 to 200) from offset, drafts only when
+ * with_drafts; *total counts them all. Strings in the arena. */
+int draw_store_list(struct db *db, struct arena *a, int with_drafts, long long limit,
+                    long long offset, struct draw **out, size_t *n, long long *total);
 /* One draw with its pool and result; STORE_NOT_FOUND when absent. */
 int draw_store_get(struct db *db, struct arena *a, long long id, struct draw_detail *out);
 /* Creates a draft with its pool (labels, in order); sets d->id. One transaction. */
@@ -40,8 +43,9 @@ int draw_store_create(struct db *db, struct arena *a, struct draw *d, const char
                       size_t nlabels, long long user_id);
 /* Freezes the pool of a draft (STORE_CONFLICT when not a draft or the version changed). */
 int draw_store_publish(struct db *db, struct arena *a, long long id, long long version);
-/* Records the entered sources, the key and the selected positions of a published draw
- * (STORE_CONFLICT when not published or the version changed). One transaction. */
+/* Records the entered sources, the key and the selected positions (1-based, n equal to its
+ * select_count) of a published draw (STORE_CONFLICT when not published or the version
+ * changed). One transaction: on any failure nothing is stored. */
 int draw_store_record(struct db *db, struct arena *a, long long id, long long version,
                       const char *sources, const char *key, const long long *positions, size_t n);
 
