@@ -64,5 +64,18 @@ void api_org_patch(struct request *req);
 /* selection/call_pages.c, selection/call_api.c */
 
 /* selection/draw_pages.c, selection/draw_api.c */
+void page_draw_list(struct request *req);
+void page_draw_new(struct request *req);
+void page_draw_create(struct request *req);
+void page_draw_show(struct request *req);
+void page_draw_publish(struct request *req);
+void page_draw_result(struct request *req);
+void page_draw_public(struct request *req);
+void page_draw_pool_txt(struct request *req);
+void api_draw_list(struct request *req);
+void api_draw_create(struct request *req);
+void api_draw_get(struct request *req);
+void api_draw_publish(struct request *req);
+void api_draw_result(struct request *req);
 
 #endif

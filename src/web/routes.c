@@ -56,6 +56,19 @@ const struct route routes[] = {
     /* calls, eligibility and screening (src/selection/call_*.c) */
 
     /* draws (src/selection/draw_*.c) */
+    {METHOD_GET, "/draws", page_draw_list, 0, PERM_NONE},
+    {METHOD_GET, "/draws/new", page_draw_new, 0, PERM_PROGRAM_MANAGE},
+    {METHOD_POST, "/draws", page_draw_create, 0, PERM_PROGRAM_MANAGE},
+    {METHOD_GET, "/draws/{id}", page_draw_show, 0, PERM_NONE},
+    {METHOD_POST, "/draws/{id}/publish", page_draw_publish, 0, PERM_PROGRAM_MANAGE},
+    {METHOD_POST, "/draws/{id}/result", page_draw_result, 0, PERM_PROGRAM_MANAGE},
+    {METHOD_GET, "/public/draws/{id}", page_draw_public, ROUTE_PUBLIC, PERM_NONE},
+    {METHOD_GET, "/public/draws/{id}/pool.txt", page_draw_pool_txt, ROUTE_PUBLIC, PERM_NONE},
+    {METHOD_GET, "/api/v1/draws", api_draw_list, ROUTE_API, PERM_NONE},
+    {METHOD_POST, "/api/v1/draws", api_draw_create, ROUTE_API, PERM_PROGRAM_MANAGE},
+    {METHOD_GET, "/api/v1/draws/{id}", api_draw_get, ROUTE_API, PERM_NONE},
+    {METHOD_POST, "/api/v1/draws/{id}/publish", api_draw_publish, ROUTE_API, PERM_PROGRAM_MANAGE},
+    {METHOD_POST, "/api/v1/draws/{id}/result", api_draw_result, ROUTE_API, PERM_PROGRAM_MANAGE},
 
     {0, NULL, NULL, 0, PERM_NONE},
 };
