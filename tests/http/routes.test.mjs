@@ -64,6 +64,7 @@ const NON_HTML = {
   'GET /healthz': /^application\/json/,
   'GET /cooperatives/export.csv': /^text\/csv/,
   'GET /geo/communes': /^application\/json/,
+  'GET /public/draws/{id}/pool.txt': /^text\/plain; charset=utf-8$/,
 };
 const LOGGED_IN_REDIRECTS = { 'GET /': '/cooperatives', 'GET /login': '/' };
 /** Reference data that may be cached by the browser (not registry data). */
@@ -284,6 +285,7 @@ before(async () => {
   for (const role of Object.keys(ROLE_PERMS)) sessions[role] = await loggedIn(env.base, role);
   const m = await sessions.admin.postForm(`/people/${person.id}/memberships`, [['register_number', coop.register_number], ['role', 'member']]);
   assert.equal(m.status, 303, m.text.slice(0, 300));
+  ids.draws = await drawFixtures(admin);
 });
 
 after(async () => {
@@ -295,9 +297,41 @@ after(async () => {
 function pathOf(route) {
   if (!route.pattern.includes('{id}')) return route.pattern;
   const base = route.pattern.replace(/^\/api\/v1/, '');
+  if (/^\/(public\/)?draws\//.test(base)) return route.pattern.replace('{id}', String(ids.draws[route.key] ?? ids.draws.drawn));
   const kind = base.startsWith('/cooperatives/') ? 'coop' : base.startsWith('/people/') ? 'person' : base.startsWith('/organisations/') ? 'org' : null;
   assert.ok(kind, `routes.test.mjs knows no record kind for ${route.pattern}: teach pathOf()`);
   return route.pattern.replace('{id}', String(ids[kind]));
+}
+
+/** Draws (tests/http/draws.test.mjs tests them in depth): a drawn one for every read route, and
+ * for each write route on a draw one in the state that route needs, so that the first accepted
+ * request succeeds (drawing or publishing it again is a legitimate 409). */
+const DRAW_POOL = ['Alpha', 'Beta', 'Gamma', 'Delta'];
+const DRAW_SOURCES = '9319\n2 5 12 8 10\n';
+const drawData = () => ({ title: `Tirage ${uniqueWord('dr')}`, select_count: 2, sources_announced: 'Loto national', pool: DRAW_POOL });
+async function drawFixtures(client) {
+  const mk = async (stage) => {
+    const r = await client.api('POST', '/api/v1/draws', drawData());
+    assert.equal(r.status, 201, r.text);
+    const { id } = r.json();
+    if (stage !== 'draft') assert.equal((await client.api('POST', `/api/v1/draws/${id}/publish`)).status, 200);
+    if (stage === 'drawn') assert.equal((await client.api('POST', `/api/v1/draws/${id}/result`, { sources: DRAW_SOURCES })).status, 200);
+    return id;
+  };
+  return {
+    drawn: await mk('drawn'),
+    'POST /draws/{id}/publish': await mk('draft'),
+    'POST /api/v1/draws/{id}/publish': await mk('draft'),
+    'POST /draws/{id}/result': await mk('published'),
+    'POST /api/v1/draws/{id}/result': await mk('published'),
+  };
+}
+async function drawVersion(key) {
+  return String((await admin.api('GET', `/api/v1/draws/${ids.draws[key]}`)).json().version);
+}
+async function drawSnapshot() {
+  const r = (await admin.api('GET', '/api/v1/draws?per_page=200')).json();
+  return { total: r.total, items: r.items.map((d) => [d.id, d.status, d.version, d.key]) };
 }
 
 /** The state that no refused request may change. */
@@ -315,7 +349,7 @@ async function snapshot() {
     get('/api/v1/people?per_page=1'),
     get('/api/v1/organisations?per_page=1'),
   ]);
-  return { coop, person, org, totals: [coops.total, people.total, orgs.total] };
+  return { coop, person, org, totals: [coops.total, people.total, orgs.total], draws: await drawSnapshot() };
 }
 
 /** A body that the route would accept (so that a refusal is due to what is missing). */
@@ -341,6 +375,12 @@ async function bodyFor(route) {
     'PATCH /api/v1/people/{id}': { json: { phone: '0611223344' } },
     'POST /api/v1/organisations': { json: orgData() },
     'PATCH /api/v1/organisations/{id}': { json: { notes: `changed ${w}` } },
+    'POST /draws': { form: plainForm({ ...drawData(), pool: DRAW_POOL.join('\n') }) },
+    'POST /draws/{id}/publish': { form: [['version', await drawVersion('POST /draws/{id}/publish')]] },
+    'POST /draws/{id}/result': { form: [['version', await drawVersion('POST /draws/{id}/result')], ['sources', DRAW_SOURCES]] },
+    'POST /api/v1/draws': { json: drawData() },
+    'POST /api/v1/draws/{id}/publish': { json: { version: Number(await drawVersion('POST /api/v1/draws/{id}/publish')) } },
+    'POST /api/v1/draws/{id}/result': { json: { sources: DRAW_SOURCES } },
   };
   return bodies[route.key] || (route.api ? { json: {} } : { form: [['x', '1']] });
 }
@@ -408,7 +448,7 @@ describe('route table', () => {
     }
     assert.deepEqual(
       ROUTES.filter((r) => r.public).map((r) => r.key).sort(),
-      ['GET /about', 'GET /healthz', 'GET /login', 'POST /lang', 'POST /login'],
+      ['GET /about', 'GET /healthz', 'GET /login', 'GET /public/draws/{id}', 'GET /public/draws/{id}/pool.txt', 'POST /lang', 'POST /login'],
       'the public routes',
     );
   });
