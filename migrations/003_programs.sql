@@ -24,6 +24,7 @@ CREATE TABLE program_partner (
     organisation_id INTEGER NOT NULL REFERENCES organisation(id),
     role TEXT NOT NULL CHECK (role IN ('funder', 'academic_partner', 'implementer',
                                        'technical_partner', 'public_partner', 'other')),
+    position INTEGER NOT NULL DEFAULT 1 CHECK (position >= 1), -- the order the program lists them
     PRIMARY KEY (program_id, organisation_id, role)
 );
 

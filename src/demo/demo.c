@@ -1,5 +1,6 @@
 /* demo.c: generates deterministic demonstration data shaped like the national register. */
 #include "demo.h"
+#include "demo_programs.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -662,6 +663,8 @@ demo_generate(struct db *db, const struct geo *g, int national, unsigned long se
                         fflush(progress);
                 }
         }
+        if (demo_programs(db, seed) != 0)
+                goto fail;
         if (db_commit(db) != 0)
                 goto fail;
         rc = 0;

@@ -60,6 +60,23 @@ void api_org_create(struct request *req);
 void api_org_patch(struct request *req);
 
 /* program/program_pages.c, program/program_api.c */
+void page_program_list(struct request *req);
+void page_program_new(struct request *req);
+void page_program_create(struct request *req);
+void page_program_show(struct request *req);
+void page_program_edit(struct request *req);
+void page_program_update(struct request *req);
+void page_tranche_new(struct request *req);
+void page_tranche_create(struct request *req);
+void page_tranche_edit(struct request *req);
+void page_tranche_update(struct request *req);
+void api_program_list(struct request *req);
+void api_program_create(struct request *req);
+void api_program_get(struct request *req);
+void api_program_patch(struct request *req);
+void api_tranche_create(struct request *req);
+void api_tranche_get(struct request *req);
+void api_tranche_patch(struct request *req);
 
 /* selection/call_pages.c, selection/call_api.c */
 

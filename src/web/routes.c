@@ -52,6 +52,24 @@ const struct route routes[] = {
     {METHOD_PATCH, "/api/v1/organisations/{id}", api_org_patch, ROUTE_API, PERM_ORG_WRITE},
 
     /* programs (src/program/) */
+    {METHOD_GET, "/programs", page_program_list, 0, PERM_NONE},
+    {METHOD_GET, "/programs/new", page_program_new, 0, PERM_PROGRAM_MANAGE},
+    {METHOD_POST, "/programs", page_program_create, 0, PERM_PROGRAM_MANAGE},
+    {METHOD_GET, "/programs/{id}", page_program_show, 0, PERM_NONE},
+    {METHOD_GET, "/programs/{id}/edit", page_program_edit, 0, PERM_PROGRAM_MANAGE},
+    {METHOD_POST, "/programs/{id}", page_program_update, 0, PERM_PROGRAM_MANAGE},
+    {METHOD_GET, "/programs/{id}/tranches/new", page_tranche_new, 0, PERM_PROGRAM_MANAGE},
+    {METHOD_POST, "/programs/{id}/tranches", page_tranche_create, 0, PERM_PROGRAM_MANAGE},
+    {METHOD_GET, "/tranches/{id}/edit", page_tranche_edit, 0, PERM_PROGRAM_MANAGE},
+    {METHOD_POST, "/tranches/{id}", page_tranche_update, 0, PERM_PROGRAM_MANAGE},
+    {METHOD_GET, "/api/v1/programs", api_program_list, ROUTE_API, PERM_NONE},
+    {METHOD_POST, "/api/v1/programs", api_program_create, ROUTE_API, PERM_PROGRAM_MANAGE},
+    {METHOD_GET, "/api/v1/programs/{id}", api_program_get, ROUTE_API, PERM_NONE},
+    {METHOD_PATCH, "/api/v1/programs/{id}", api_program_patch, ROUTE_API, PERM_PROGRAM_MANAGE},
+    {METHOD_POST, "/api/v1/programs/{id}/tranches", api_tranche_create, ROUTE_API,
+     PERM_PROGRAM_MANAGE},
+    {METHOD_GET, "/api/v1/tranches/{id}", api_tranche_get, ROUTE_API, PERM_NONE},
+    {METHOD_PATCH, "/api/v1/tranches/{id}", api_tranche_patch, ROUTE_API, PERM_PROGRAM_MANAGE},
 
     /* calls, eligibility and screening (src/selection/call_*.c) */
 

@@ -286,6 +286,7 @@ before(async () => {
   const m = await sessions.admin.postForm(`/people/${person.id}/memberships`, [['register_number', coop.register_number], ['role', 'member']]);
   assert.equal(m.status, 303, m.text.slice(0, 300));
   ids.draws = await drawFixtures(admin);
+  ids.programs = await programFixtures(admin, org.id);
 });
 
 after(async () => {
@@ -297,6 +298,7 @@ after(async () => {
 function pathOf(route) {
   if (!route.pattern.includes('{id}')) return route.pattern;
   const base = route.pattern.replace(/^\/api\/v1/, '');
+  if (/^\/(programs|tranches)\//.test(base)) return route.pattern.replace('{id}', String(ids.programs[base.startsWith('/tranches/') ? 'tranche' : 'program']));
   if (/^\/(public\/)?draws\//.test(base)) return route.pattern.replace('{id}', String(ids.draws[route.key] ?? ids.draws.drawn));
   const kind = base.startsWith('/cooperatives/') ? 'coop' : base.startsWith('/people/') ? 'person' : base.startsWith('/organisations/') ? 'org' : null;
   assert.ok(kind, `routes.test.mjs knows no record kind for ${route.pattern}: teach pathOf()`);
@@ -334,6 +336,33 @@ async function drawSnapshot() {
   return { total: r.total, items: r.items.map((d) => [d.id, d.status, d.version, d.key]) };
 }
 
+/** Programs (tests/http/programs.test.mjs tests them in depth): one with every list and a
+ * tranche with phases and region targets. Tranches created by the write routes take the next
+ * free number. */
+const programData = () => ({ code: uniqueWord('pg').toUpperCase(), name_ar: 'برنامج الاختبار', name_fr: `Programme ${uniqueWord('pg')}`, name_en: 'Test program', start_year: 2023, end_year: 2026, target_total: 200, target_per_year: 100 });
+async function programFixtures(client, orgId) {
+  const p = await client.api('POST', '/api/v1/programs', {
+    ...programData(),
+    operator_id: orgId,
+    partners: [{ organisation_id: orgId, role: 'funder' }],
+    pillars: [{ code: 'governance', name_ar: 'الحكامة', name_fr: 'Gouvernance', name_en: 'Governance' }],
+    components: [{ kind: 'individual_coaching', sessions: 12, months: 24 }],
+  });
+  assert.equal(p.status, 201, p.text);
+  const t = await client.api('POST', `/api/v1/programs/${p.json().id}/tranches`, { number: 1, start_year: 2025, end_year: 2026, target_total: 100, phases: [{ number: 1, year: 2025, target_total: 50 }, { number: 2, year: 2026, target_total: 50 }], region_targets: [{ region_code: '03', target: 60 }] });
+  assert.equal(t.status, 201, t.text);
+  return { program: p.json().id, tranche: t.json().id };
+}
+async function programSnapshot() {
+  const list = (await admin.api('GET', '/api/v1/programs')).json();
+  const one = (await admin.api('GET', `/api/v1/programs/${ids.programs.program}`)).json();
+  return { total: list.total, one };
+}
+async function nextTranche() {
+  const p = (await admin.api('GET', `/api/v1/programs/${ids.programs.program}`)).json();
+  return Math.max(0, ...p.tranches.map((t) => t.number)) + 1;
+}
+
 /** The state that no refused request may change. */
 async function snapshot() {
   const get = async (p) => {
@@ -349,7 +378,7 @@ async function snapshot() {
     get('/api/v1/people?per_page=1'),
     get('/api/v1/organisations?per_page=1'),
   ]);
-  return { coop, person, org, totals: [coops.total, people.total, orgs.total], draws: await drawSnapshot() };
+  return { coop, person, org, totals: [coops.total, people.total, orgs.total], draws: await drawSnapshot(), programs: await programSnapshot() };
 }
 
 /** A body that the route would accept (so that a refusal is due to what is missing). */
@@ -381,6 +410,14 @@ async function bodyFor(route) {
     'POST /api/v1/draws': { json: drawData() },
     'POST /api/v1/draws/{id}/publish': { json: { version: Number(await drawVersion('POST /api/v1/draws/{id}/publish')) } },
     'POST /api/v1/draws/{id}/result': { json: { sources: DRAW_SOURCES } },
+    'POST /programs': { form: plainForm(programData()) },
+    'POST /programs/{id}': { form: [...version(snap.programs.one), ['description', `changed ${w}`]] },
+    'POST /programs/{id}/tranches': { form: plainForm({ number: await nextTranche(), start_year: 2023, end_year: 2024, target_total: 10 }) },
+    'POST /tranches/{id}': { form: [...version(snap.programs.one.tranches.find((t) => t.id === ids.programs.tranche)), ['target_total', '100']] },
+    'POST /api/v1/programs': { json: programData() },
+    'PATCH /api/v1/programs/{id}': { json: { description: `changed ${w}` } },
+    'POST /api/v1/programs/{id}/tranches': { json: { number: await nextTranche(), start_year: 2023, end_year: 2024, target_total: 10 } },
+    'PATCH /api/v1/tranches/{id}': { json: { target_total: 100 } },
   };
   return bodies[route.key] || (route.api ? { json: {} } : { form: [['x', '1']] });
 }
