@@ -317,7 +317,8 @@ result_sections(struct request *req, const struct draw_detail *dd)
                          "their order."),
                     d->key_string);
         html_printf(b,
-                    "<h3>%s</h3><p>%s</p><table class=\"draw-table\" id=\"draw-steps\"><thead><tr>"
+                    "<h3>%s</h3><p>%s</p><div class=\"draw-scroll\"><table class=\"draw-table\" "
+                    "id=\"draw-steps\"><thead><tr>"
                     "<th scope=\"col\" class=\"num\">%s</th><th scope=\"col\">%s</th>"
                     "<th scope=\"col\">%s</th><th scope=\"col\" class=\"num\">%s</th></tr></thead>"
                     "<tbody>",
@@ -338,7 +339,7 @@ result_sections(struct request *req, const struct draw_detail *dd)
                             "<td class=\"num\">%lld</td></tr>",
                             j + 1, hex16(req, dig), (unsigned)left, (unsigned)r, dd->result[j]);
         }
-        html_raw_trusted(b, "</tbody></table></section>");
+        html_raw_trusted(b, "</tbody></table></div></section>");
 }
 
 /* How anyone can recompute the result (the public page). */
