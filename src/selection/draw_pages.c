@@ -364,8 +364,8 @@ how_to_check(struct request *req, const struct draw_detail *dd)
                     _(L, "Once the announced random sources are known, write them into a file "
                          "sources.txt, one source a line, in the order they were announced."));
         html_printf(b, "<li>%s</li>",
-                    _(L, "Make the key and draw each entry as the section \"Each step\" above "
-                         "describes, or run the murafiq command line:"));
+                    _(L, "Make the key and draw each entry as RFC 3797 section 4 says (this page "
+                         "shows each step once drawn), or run the murafiq command line:"));
         html_raw_trusted(b, "</ol>");
         html_printf(b,
                     "<pre class=\"draw-code\" dir=\"ltr\" id=\"draw-command\">murafiq draw --pool "

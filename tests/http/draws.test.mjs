@@ -4,6 +4,7 @@
 // name the line at fault and store nothing, escaping, CSRF and who may write.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -297,6 +298,53 @@ describe('what can no longer change', () => {
       assert.ok(f.text.includes('class="panel error-page"'));
     }
     assert.deepEqual(await getDraw(d.id), drawn, 'the result stays as it was');
+  });
+});
+
+describe('the database keeps the record frozen (triggers of 002_draws.sql)', () => {
+  /** Runs SQL with the sqlite3 shell on the server's database; returns {ok, stderr}. */
+  const sql = (q) => {
+    const r = spawnSync('sqlite3', ['-bail', env.db, `PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; ${q}`], { encoding: 'utf8' });
+    return { ok: r.status === 0 && !r.stderr, stderr: r.stderr };
+  };
+
+  test('no write around the stores can change a published pool or a result', async () => {
+    const pub = await createDraw();
+    await admin.api('POST', `/api/v1/draws/${pub.id}/publish`);
+    const drawn = await createDraw();
+    await admin.api('POST', `/api/v1/draws/${drawn.id}/publish`);
+    await admin.api('POST', `/api/v1/draws/${drawn.id}/result`, { sources: RFC_SOURCES });
+    const before = [await getDraw(pub.id), await getDraw(drawn.id)];
+    for (const id of [pub.id, drawn.id]) {
+      for (const q of [
+        `UPDATE draw_entry SET label = 'X' WHERE draw_id = ${id} AND position = 1`,
+        `UPDATE draw_entry SET position = 99 WHERE draw_id = ${id} AND position = 1`,
+        `INSERT INTO draw_entry (draw_id, position, label) VALUES (${id}, 26, 'Intruder')`,
+        `DELETE FROM draw_entry WHERE draw_id = ${id} AND position = 25`,
+        `UPDATE draw SET select_count = 1 WHERE id = ${id}`,
+        `UPDATE draw SET sources_announced = 'other' WHERE id = ${id}`,
+        `UPDATE draw SET status = 'draft' WHERE id = ${id}`,
+        `DELETE FROM draw WHERE id = ${id}`,
+      ]) {
+        const r = sql(q);
+        assert.ok(!r.ok, `refused: ${q}`);
+        assert.match(r.stderr, /draw|pool|result/, q);
+      }
+    }
+    for (const q of [
+      `UPDATE draw SET key_string = 'x' WHERE id = ${drawn.id}`,
+      `UPDATE draw SET sources = '1' WHERE id = ${drawn.id}`,
+      `UPDATE draw_result SET position = 1 WHERE draw_id = ${drawn.id} AND rank = 1`,
+      `DELETE FROM draw_result WHERE draw_id = ${drawn.id}`,
+      `INSERT INTO draw_result (draw_id, rank, position) VALUES (${drawn.id}, 11, 1)`,
+      `INSERT INTO draw_result (draw_id, rank, position) VALUES (${pub.id}, 1, 1)`,
+    ]) assert.ok(!sql(q).ok, `refused: ${q}`);
+    assert.deepEqual([await getDraw(pub.id), await getDraw(drawn.id)], before, 'nothing changed');
+    // A draft stays editable by the database (and can be removed with its pool).
+    const draft = await createDraw();
+    assert.ok(sql(`UPDATE draw_entry SET label = 'Johnny' WHERE draw_id = ${draft.id} AND position = 1`).ok);
+    assert.ok(sql(`DELETE FROM draw WHERE id = ${draft.id}`).ok);
+    assert.equal((await admin.api('GET', `/api/v1/draws/${draft.id}`)).status, 404);
   });
 });
 
