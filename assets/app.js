@@ -36,7 +36,35 @@
         });
     });
   }
+  // Rules editor: while a manager changes the rules, count again how many cooperatives pass
+  // each rule and all of them (the same form, posted to /calls/N/rules/preview).
+  function livePreview(form) {
+    var url = form.getAttribute('data-preview-url'), timer = null, seq = 0;
+    function cells() { return form.querySelectorAll('[data-preview]'); }
+    function run() {
+      var mine = ++seq, body = new URLSearchParams(new FormData(form));
+      body.delete('action');
+      for (var c = cells(), i = 0; i < c.length; i++) c[i].classList.add('stale');
+      fetch(url, { method: 'POST', credentials: 'same-origin', body: body,
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (j) {
+          if (mine !== seq || !j) return;
+          var text = j.text || {};
+          for (var c = cells(), i = 0; i < c.length; i++) {
+            var key = c[i].getAttribute('data-preview');
+            c[i].textContent = j.errors ? '' : (text[key] || '');
+            c[i].classList.remove('stale');
+          }
+        });
+    }
+    function later() { clearTimeout(timer); timer = setTimeout(run, 350); }
+    form.addEventListener('input', later);
+    form.addEventListener('change', later);
+  }
   document.addEventListener('DOMContentLoaded', function () {
+    var editor = document.querySelector('form.rules-editor[data-preview-url]');
+    if (editor && window.fetch && window.URLSearchParams) livePreview(editor);
     var pairs = [['f-region', 'f-province'], ['f-region_code', 'f-province_code']];
     pairs.forEach(function (p) {
       var r = document.getElementById(p[0]), s = document.getElementById(p[1]);

@@ -515,7 +515,7 @@ api_call_screening(struct request *req)
                         region = g->code;
         }
         const char *res = v_enum(&e, "result", req_query_str(req, "result"), 0, results);
-        enum screen_filter f = res == NULL                    ? SCREEN_ALL
+        enum screen_filter f = res == NULL || res[0] == '\0'  ? SCREEN_ALL
                                : strcmp(res, "eligible") == 0 ? SCREEN_ELIGIBLE
                                                               : SCREEN_INELIGIBLE;
         long long page = 1, per_page = SCREEN_PER_PAGE_DEFAULT;

@@ -12,6 +12,7 @@
 #include "core/i18n.h"
 #include "registry/coop_store.h"
 #include "registry/geo.h"
+#include "registry/person_store.h"
 #include "selection/call_web.h"
 #include "selection/scoring.h"
 #include "web/layout.h"
@@ -248,13 +249,15 @@ static void
 call_crumbs(struct request *req, const struct call *c, const char *here)
 {
         struct buf *b = &req->out;
+        /* The separator points the way the line reads. */
+        const char *sep = lang_is_rtl(req->lang) ? " ‹ " : " › ";
         html_printf(b, "<nav class=\"crumbs\"><a href=\"/calls\">%s</a>",
                     _(req->lang, "Calls for applications"));
         if (c)
-                html_printf(b, " › <a href=\"/calls/%lld\"><bdi>%s</bdi></a>", c->id,
+                html_printf(b, "%s<a href=\"/calls/%lld\"><bdi>%s</bdi></a>", sep, c->id,
                             call_title(req, c));
         if (here)
-                html_printf(b, " › %s", here);
+                html_printf(b, "%s%s", sep, here);
         html_raw_trusted(b, "</nav>");
 }
 
@@ -358,8 +361,10 @@ page_call_show(struct request *req)
                     "</div><div class=\"actions\">",
                     call_title(req, &c),
                     tranche_text(req, call_program_name(req, &c), c.tranche_number), c.code);
-        html_printf(b, "<a class=\"button primary\" href=\"/calls/%lld/screening\">%s</a>", c.id,
-                    _(L, "Screen the registry"));
+        html_printf(b,
+                    "<a class=\"button primary\" href=\"/calls/%lld/screening\">%s</a>"
+                    "<a class=\"button\" href=\"/calls/%lld/eligibility\">%s</a>",
+                    c.id, _(L, "Screen the registry"), c.id, _(L, "Check a cooperative"));
         if (user_can(req->user, PERM_PROGRAM_MANAGE))
                 html_printf(b,
                             "<a class=\"button\" href=\"/calls/%lld/rules\">%s</a>"
@@ -649,6 +654,8 @@ call_form(struct request *req, const struct call *c, const struct errs *e)
         page_end(req);
 }
 
+static void default_criteria(struct request *req, struct call *c);
+
 void
 page_call_new(struct request *req)
 {
@@ -660,15 +667,7 @@ page_call_new(struct request *req)
         const char *t = req_query(req, "tranche");
         if (t)
                 c.tranche_id = strtoll(t, NULL, 10);
-        size_t n;
-        const struct call_criterion *def = call_default_criteria(&n);
-        c.criteria = arena_alloc(req->arena, n * sizeof(*c.criteria));
-        for (size_t i = 0; i < n; i++) {
-                c.criteria[i] = def[i];
-                c.criteria[i].label_ar = _(LANG_AR, def[i].label_en);
-                c.criteria[i].label_fr = _(LANG_FR, def[i].label_en);
-        }
-        c.ncriteria = n;
+        default_criteria(req, &c);
         call_form(req, &c, NULL);
 }
 
@@ -678,12 +677,17 @@ form_get(void *ctx, const char *name)
         return req_form(ctx, name);
 }
 
-/* Reads the grid rows and seats of the form into c (criteria and seats in the arena); rows
- * left wholly empty are dropped. Problems go to e. */
+/* Reads the grid rows of the form into c (criteria in the arena); rows left wholly empty are
+ * dropped. Problems go to e. */
 static void
-grid_and_seats_from_form(struct request *req, struct call *c, struct errs *e)
+grid_from_form(struct request *req, struct call *c, struct errs *e)
 {
         struct arena *a = req->arena;
+        int sent = 0;
+        for (size_t i = 0; i < req->nform && !sent; i++)
+                sent = strncmp(req->form[i].key, "criteria[", 9) == 0;
+        if (!sent)
+                return; /* a form without the grid keeps it (the defaults for a new call) */
         size_t cap = SCORING_MAX_CRITERIA + EXTRA_CRITERIA;
         struct call_criterion *k = arena_alloc(a, cap * sizeof(*k));
         size_t n = 0;
@@ -728,7 +732,13 @@ grid_and_seats_from_form(struct request *req, struct call *c, struct errs *e)
                                 errs_add(e, "criteria", "Two criteria have the key %s.", k[i].key);
         if (n == 0)
                 errs_add(e, "criteria", "Give the grid at least one criterion.");
+}
 
+/* Reads the seats of the form ("seats.03"...) into c; an empty field is a region without seats. */
+static void
+seats_from_form(struct request *req, struct call *c, struct errs *e)
+{
+        struct arena *a = req->arena;
         struct call_seat *s = arena_alloc(a, web_geo->n_regions * sizeof(*s));
         size_t ns = 0;
         for (size_t i = 0; i < web_geo->n_regions; i++) {
@@ -760,7 +770,8 @@ call_save(struct request *req, struct call *c)
                 return;
         }
         call_apply(c, &e, form_get, req);
-        grid_and_seats_from_form(req, c, &e);
+        grid_from_form(req, c, &e);
+        seats_from_form(req, c, &e);
         if (e.n) {
                 call_form(req, c, &e);
                 req->status = 422;
@@ -809,10 +820,28 @@ call_save(struct request *req, struct call *c)
         }
 }
 
+/* The default grid, its labels in the three languages. */
+static void
+default_criteria(struct request *req, struct call *c)
+{
+        size_t n;
+        const struct call_criterion *def = call_default_criteria(&n);
+        c->criteria = arena_alloc(req->arena, n * sizeof(*c->criteria));
+        for (size_t i = 0; i < n; i++) {
+                c->criteria[i] = def[i];
+                c->criteria[i].label_ar = _(LANG_AR, def[i].label_en);
+                c->criteria[i].label_fr = _(LANG_FR, def[i].label_en);
+        }
+        c->ncriteria = n;
+}
+
 void
 page_call_create(struct request *req)
 {
         struct call c = {0};
+        c.national_pool = 1;
+        c.disagreement_gap = 1500;
+        default_criteria(req, &c);
         call_save(req, &c);
 }
 
@@ -1382,7 +1411,7 @@ screen_filters(struct request *req, struct errs *e, const char **region, enum sc
                         *region = g->code;
         }
         const char *res = v_enum(e, "result", req_query_str(req, "result"), 0, results);
-        *f = res == NULL                    ? SCREEN_ALL
+        *f = res == NULL || res[0] == '\0'  ? SCREEN_ALL
              : strcmp(res, "eligible") == 0 ? SCREEN_ELIGIBLE
                                             : SCREEN_INELIGIBLE;
         v_int(e, "page", req_query_str(req, "page"), 0, 1, 1000000, 1, page);
@@ -1738,6 +1767,35 @@ page_call_screening_csv(struct request *req)
 
 /* ---- one cooperative's eligibility ---- */
 
+/* The lookup form of the eligibility page: a register number. */
+static void
+eligibility_lookup(struct request *req, const struct call *c, const struct errs *e)
+{
+        enum lang L = req->lang;
+        const char *title = _(L, "Eligibility of a cooperative");
+        page_begin(req, title, "programs");
+        struct buf *b = &req->out;
+        call_crumbs(req, c, _(L, "Eligibility"));
+        html_printf(b, "<h1>%s</h1>", title);
+        html_printf(b,
+                    "<form method=\"get\" action=\"/calls/%lld/eligibility\" class=\"record\" "
+                    "novalidate>",
+                    c->id);
+        form_error_summary(req, e);
+        struct form_field f = {.name = "register",
+                               .label = _(L, "Register number"),
+                               .value = req_query_str(req, "register"),
+                               .required = 1,
+                               .maxlen = 40,
+                               .dir = "ltr",
+                               .hint = _(L, "As on the ODCO register, for example 2019/12-03.")};
+        form_input(req, &f, e);
+        html_printf(
+            b, "<div class=\"form-actions\"><button class=\"primary\">%s</button></div></form>",
+            _(L, "Check eligibility"));
+        page_end(req);
+}
+
 void
 page_call_eligibility(struct request *req)
 {
@@ -1749,9 +1807,31 @@ page_call_eligibility(struct request *req)
         struct errs e;
         errs_init(&e, a, L);
         long long coop_id = 0;
-        if (v_int(&e, "cooperative", req_query(req, "cooperative"), 1, 1, 1LL << 62, 0, &coop_id) !=
-            0) {
-                reply_error(req, ERR_BAD_REQUEST, NULL, e.list, e.n);
+        const char *regno = req_query(req, "register");
+        if (req_query(req, "cooperative")) {
+                if (v_int(&e, "cooperative", req_query(req, "cooperative"), 1, 1, 1LL << 62, 0,
+                          &coop_id) != 0) {
+                        reply_error(req, ERR_BAD_REQUEST, NULL, e.list, e.n);
+                        return;
+                }
+        } else if (regno) {
+                const char *t = v_text(&e, "register", regno, 1, 40, 0);
+                int rc = t ? person_store_coop_by_register(req->db, &req->user->scope, t, &coop_id)
+                           : STORE_NOT_FOUND;
+                if (t && rc == STORE_NOT_FOUND)
+                        errs_add(&e, "register",
+                                 "No cooperative you can see has this register number.");
+                else if (t && rc != STORE_OK) {
+                        reply_error(req, ERR_INTERNAL, NULL, NULL, 0);
+                        return;
+                }
+                if (e.n) {
+                        eligibility_lookup(req, &c, &e);
+                        req->status = 422;
+                        return;
+                }
+        } else {
+                eligibility_lookup(req, &c, NULL);
                 return;
         }
         struct coop co;

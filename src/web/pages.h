@@ -79,6 +79,27 @@ void api_tranche_get(struct request *req);
 void api_tranche_patch(struct request *req);
 
 /* selection/call_pages.c, selection/call_api.c */
+void page_call_list(struct request *req);
+void page_call_new(struct request *req);
+void page_call_create(struct request *req);
+void page_call_show(struct request *req);
+void page_call_edit(struct request *req);
+void page_call_update(struct request *req);
+void page_call_rules(struct request *req);
+void page_call_rules_post(struct request *req);
+void page_call_rules_preview(struct request *req);
+void page_call_screening(struct request *req);
+void page_call_screening_csv(struct request *req);
+void page_call_eligibility(struct request *req);
+void api_call_list(struct request *req);
+void api_call_create(struct request *req);
+void api_call_get(struct request *req);
+void api_call_patch(struct request *req);
+void api_call_rules_get(struct request *req);
+void api_call_rules_post(struct request *req);
+void api_call_rules_preview(struct request *req);
+void api_call_screening(struct request *req);
+void api_call_eligibility(struct request *req);
 
 /* selection/draw_pages.c, selection/draw_api.c */
 void page_draw_list(struct request *req);

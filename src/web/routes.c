@@ -72,6 +72,28 @@ const struct route routes[] = {
     {METHOD_PATCH, "/api/v1/tranches/{id}", api_tranche_patch, ROUTE_API, PERM_PROGRAM_MANAGE},
 
     /* calls, eligibility and screening (src/selection/call_*.c) */
+    {METHOD_GET, "/calls", page_call_list, 0, PERM_NONE},
+    {METHOD_GET, "/calls/new", page_call_new, 0, PERM_PROGRAM_MANAGE},
+    {METHOD_POST, "/calls", page_call_create, 0, PERM_PROGRAM_MANAGE},
+    {METHOD_GET, "/calls/{id}", page_call_show, 0, PERM_NONE},
+    {METHOD_GET, "/calls/{id}/edit", page_call_edit, 0, PERM_PROGRAM_MANAGE},
+    {METHOD_POST, "/calls/{id}", page_call_update, 0, PERM_PROGRAM_MANAGE},
+    {METHOD_GET, "/calls/{id}/rules", page_call_rules, 0, PERM_PROGRAM_MANAGE},
+    {METHOD_POST, "/calls/{id}/rules", page_call_rules_post, 0, PERM_PROGRAM_MANAGE},
+    {METHOD_POST, "/calls/{id}/rules/preview", page_call_rules_preview, 0, PERM_PROGRAM_MANAGE},
+    {METHOD_GET, "/calls/{id}/screening", page_call_screening, 0, PERM_COOP_READ},
+    {METHOD_GET, "/calls/{id}/screening.csv", page_call_screening_csv, 0, PERM_EXPORT},
+    {METHOD_GET, "/calls/{id}/eligibility", page_call_eligibility, 0, PERM_COOP_READ},
+    {METHOD_GET, "/api/v1/calls", api_call_list, ROUTE_API, PERM_NONE},
+    {METHOD_POST, "/api/v1/calls", api_call_create, ROUTE_API, PERM_PROGRAM_MANAGE},
+    {METHOD_GET, "/api/v1/calls/{id}", api_call_get, ROUTE_API, PERM_NONE},
+    {METHOD_PATCH, "/api/v1/calls/{id}", api_call_patch, ROUTE_API, PERM_PROGRAM_MANAGE},
+    {METHOD_GET, "/api/v1/calls/{id}/rules", api_call_rules_get, ROUTE_API, PERM_NONE},
+    {METHOD_POST, "/api/v1/calls/{id}/rules", api_call_rules_post, ROUTE_API, PERM_PROGRAM_MANAGE},
+    {METHOD_POST, "/api/v1/calls/{id}/rules/preview", api_call_rules_preview, ROUTE_API,
+     PERM_PROGRAM_MANAGE},
+    {METHOD_GET, "/api/v1/calls/{id}/screening", api_call_screening, ROUTE_API, PERM_COOP_READ},
+    {METHOD_GET, "/api/v1/calls/{id}/eligibility", api_call_eligibility, ROUTE_API, PERM_COOP_READ},
 
     /* draws (src/selection/draw_*.c) */
     {METHOD_GET, "/draws", page_draw_list, 0, PERM_NONE},

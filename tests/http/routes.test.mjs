@@ -65,6 +65,7 @@ const NON_HTML = {
   'GET /cooperatives/export.csv': /^text\/csv/,
   'GET /geo/communes': /^application\/json/,
   'GET /public/draws/{id}/pool.txt': /^text\/plain; charset=utf-8$/,
+  'GET /calls/{id}/screening.csv': /^text\/csv/,
 };
 const LOGGED_IN_REDIRECTS = { 'GET /': '/cooperatives', 'GET /login': '/' };
 /** Reference data that may be cached by the browser (not registry data). */
@@ -287,6 +288,7 @@ before(async () => {
   assert.equal(m.status, 303, m.text.slice(0, 300));
   ids.draws = await drawFixtures(admin);
   ids.programs = await programFixtures(admin, org.id);
+  ids.call = await callFixture(admin, ids.programs.tranche);
 });
 
 after(async () => {
@@ -299,6 +301,7 @@ function pathOf(route) {
   if (!route.pattern.includes('{id}')) return route.pattern;
   const base = route.pattern.replace(/^\/api\/v1/, '');
   if (/^\/(programs|tranches)\//.test(base)) return route.pattern.replace('{id}', String(ids.programs[base.startsWith('/tranches/') ? 'tranche' : 'program']));
+  if (base.startsWith('/calls/')) return route.pattern.replace('{id}', String(ids.call));
   if (/^\/(public\/)?draws\//.test(base)) return route.pattern.replace('{id}', String(ids.draws[route.key] ?? ids.draws.drawn));
   const kind = base.startsWith('/cooperatives/') ? 'coop' : base.startsWith('/people/') ? 'person' : base.startsWith('/organisations/') ? 'org' : null;
   assert.ok(kind, `routes.test.mjs knows no record kind for ${route.pattern}: teach pathOf()`);
@@ -363,6 +366,22 @@ async function nextTranche() {
   return Math.max(0, ...p.tranches.map((t) => t.number)) + 1;
 }
 
+/** Calls (tests/http/calls.test.mjs tests them in depth): one call of the fixture tranche. */
+const callData = (tranche) => {
+  const w = uniqueWord('cl').toUpperCase();
+  return { tranche_id: tranche, code: `C-${w}`, title_ar: `طلب ${w}`, title_fr: `Appel ${w}`, title_en: `Call ${w}`, opens_on: '2026-01-15', closes_on: '2026-03-15', reference_date: '2026-03-15', min_score: 60 };
+};
+async function callFixture(client, tranche) {
+  const r = await client.api('POST', '/api/v1/calls', callData(tranche));
+  assert.equal(r.status, 201, r.text);
+  return r.json().id;
+}
+async function callSnapshot() {
+  const list = (await admin.api('GET', '/api/v1/calls')).json();
+  const one = (await admin.api('GET', `/api/v1/calls/${ids.call}`)).json();
+  return { total: list.total, version: one.version, rules_version: one.rules_version, title_en: one.title_en };
+}
+
 /** The state that no refused request may change. */
 async function snapshot() {
   const get = async (p) => {
@@ -378,7 +397,7 @@ async function snapshot() {
     get('/api/v1/people?per_page=1'),
     get('/api/v1/organisations?per_page=1'),
   ]);
-  return { coop, person, org, totals: [coops.total, people.total, orgs.total], draws: await drawSnapshot(), programs: await programSnapshot() };
+  return { coop, person, org, totals: [coops.total, people.total, orgs.total], draws: await drawSnapshot(), programs: await programSnapshot(), calls: await callSnapshot() };
 }
 
 /** A body that the route would accept (so that a refusal is due to what is missing). */
@@ -418,6 +437,14 @@ async function bodyFor(route) {
     'PATCH /api/v1/programs/{id}': { json: { description: `changed ${w}` } },
     'POST /api/v1/programs/{id}/tranches': { json: { number: await nextTranche(), start_year: 2023, end_year: 2024, target_total: 10 } },
     'PATCH /api/v1/tranches/{id}': { json: { target_total: 100 } },
+    'POST /calls': { form: plainForm(callData(ids.programs.tranche)) },
+    'POST /calls/{id}': { form: [['version', String(snap.calls.version)], ...plainForm({ ...callData(ids.programs.tranche), title_en: `changed ${w}` }), ['criteria[0].key', 'viability'], ['criteria[0].label_ar', 'الجدوى'], ['criteria[0].label_fr', 'Viabilité'], ['criteria[0].label_en', 'Viability'], ['criteria[0].weight', '1'], ['criteria[0].max', '10']] },
+    'POST /calls/{id}/rules': { form: [['rules_version', String(snap.calls.rules_version)], ['status_active.on', '1'], ['action', 'save']] },
+    'POST /calls/{id}/rules/preview': { form: [['status_active.on', '1']] },
+    'POST /api/v1/calls': { json: callData(ids.programs.tranche) },
+    'PATCH /api/v1/calls/{id}': { json: { title_en: `changed ${w}` } },
+    'POST /api/v1/calls/{id}/rules': { json: { rules_version: snap.calls.rules_version, rules: [{ kind: 'status_active' }] } },
+    'POST /api/v1/calls/{id}/rules/preview': { json: { rules: [] } },
   };
   return bodies[route.key] || (route.api ? { json: {} } : { form: [['x', '1']] });
 }
