@@ -134,6 +134,9 @@ try {
     await shot(`${name}-desktop-detail`, dp);
     await dp.goto(detailUrl + '/edit');
     await shot(`${name}-desktop-form`, dp);
+    await dp.goto(base + '/programs');
+    await dp.goto(base + (await dp.locator('table.list a[href^="/programs/"]').first().getAttribute('href')));
+    await shot(`${name}-desktop-program`, dp);
   }
   // People and organisations on the phone (the user's language is Arabic again after the loop).
   await page.goto(base + '/people');
@@ -144,6 +147,13 @@ try {
   await shot('ar-phone-person');
   await page.goto(base + '/organisations');
   await shot('ar-phone-orgs', page, false);
+  // Programs on the phone: the list and the detail (targets against reached) fit 360 px.
+  await page.goto(base + '/programs');
+  await shot('ar-phone-programs', page, false);
+  await page.goto(base + (await page.locator('table.list a[href^="/programs/"]').first().getAttribute('href')));
+  await shot('ar-phone-program');
+  const overflowProgram = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflowProgram <= 0, `program page overflows by ${overflowProgram}px at 360px`);
   await dp.goto(base + '/people/new');
   await shot('ar-desktop-person-form', dp);
   const overflowPeople = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
