@@ -27,6 +27,7 @@ fi
 
 # playwright-core drives Debian's chromium in the browser test; it never downloads a browser.
 if [ ! -d node_modules/playwright-core ]; then
-  npm install --no-audit --no-fund --silent
+  npm install --no-audit --no-fund --loglevel=error ||
+    { echo "install-deps: npm install failed (see above); the browser test needs playwright-core" >&2; exit 1; }
 fi
 echo "deps: ok"

@@ -34,7 +34,8 @@ if [ -n "$sql" ]; then
 fi
 if command -v clang-format >/dev/null 2>&1; then
         if ! git ls-files 'src/*.c' 'src/*.h' 'tests/unit/*.c' 'tools/*.c' |
-                xargs clang-format --dry-run -Werror 2>/dev/null; then
+                xargs clang-format --dry-run -Werror 2>&1 | grep -o '^[^:]*:[0-9]*' | sort -u -t: -k1,1 |
+                awk 'BEGIN { bad = 0 } { bad = 1; print "lint: not formatted: " $0 } END { exit bad }'; then
                 echo "lint: formatting differs from .clang-format (run make format)"
                 status=1
         fi

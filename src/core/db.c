@@ -71,6 +71,10 @@ db_open(const char *path, int create)
             db_exec(db, "PRAGMA foreign_keys=ON") != 0 ||
             db_exec(db, "PRAGMA synchronous=NORMAL") != 0)
                 goto fail;
+        /* Whole-registry scans (screening, exports) read the file through the OS's page cache
+         * rather than copying every page into SQLite's own small cache. Not an error when the
+         * platform has no mmap: SQLite then reads as before. */
+        db_exec(db, "PRAGMA mmap_size=268435456");
         if (db_migrate(db) != 0)
                 goto fail;
         return db;

@@ -68,7 +68,7 @@ int call_store_rules_history(struct db *db, struct arena *a, long long call_id,
 
 /*
  * The screening scan: calls fn once for each cooperative of the caller's scope (and of region,
- * when not ""), ordered by region then id, with already_accompanied set when program_id
+ * when not ""), in id order, with already_accompanied set when program_id
  * accompanies it. The coop's strings point into SQLite's memory and last only during the call;
  * only the fields the rules read are set (with id, register_number, names, province). fn
  * returns 0 to go on, -1 to stop. Returns STORE_OK or STORE_ERROR.
