@@ -101,6 +101,10 @@ void api_call_rules_preview(struct request *req);
 void api_call_screening(struct request *req);
 void api_call_eligibility(struct request *req);
 
+/* selection/application_pages.c, selection/application_api.c */
+
+/* selection/evaluation_pages.c, selection/evaluation_api.c */
+
 /* selection/draw_pages.c, selection/draw_api.c */
 void page_draw_list(struct request *req);
 void page_draw_new(struct request *req);

@@ -95,6 +95,10 @@ const struct route routes[] = {
     {METHOD_GET, "/api/v1/calls/{id}/screening", api_call_screening, ROUTE_API, PERM_COOP_READ},
     {METHOD_GET, "/api/v1/calls/{id}/eligibility", api_call_eligibility, ROUTE_API, PERM_COOP_READ},
 
+    /* applications (src/selection/application_*.c) */
+
+    /* evaluations and scores (src/selection/evaluation_*.c) */
+
     /* draws (src/selection/draw_*.c) */
     {METHOD_GET, "/draws", page_draw_list, 0, PERM_NONE},
     {METHOD_GET, "/draws/new", page_draw_new, 0, PERM_PROGRAM_MANAGE},
