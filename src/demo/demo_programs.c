@@ -11,6 +11,8 @@
 #include "core/log.h"
 #include "demo/demo.h"
 #include "registry/org.h"
+#include "selection/call.h"
+#include "selection/eligibility.h"
 
 #define TRANCHE_TARGET       1000 /* 500 cooperatives a year, two years a tranche */
 #define ACCOMPANIED_PERMILLE 30   /* of the register, in tranche 3 */
@@ -191,6 +193,62 @@ add_accompanied(struct db *db, long long program, long long tranche, uint64_t *r
         return ok ? 0 : -1;
 }
 
+/* The call of tranche 4 for 2026, with the Mourafaka rules (version 1), the default grid with its
+ * labels in Arabic and French, and one year's seats per region (half of each tranche target).
+ * Returns 0 or -1. */
+static int
+add_call(struct db *db, long long tranche)
+{
+        sqlite3_stmt *st =
+            db_stmt(db, "INSERT INTO program_call (tranche_id, code, title_ar, title_fr, title_en,"
+                        " opens_on, closes_on, reference_date, min_score, national_pool,"
+                        " disagreement_gap, rules_version, version, created_at, updated_at) VALUES"
+                        " (:tranche, 'MRF-T4-2026', :ar, :fr, :en, '2026-10-01', '2027-01-31',"
+                        " '2027-01-31', 6000, 1, 1500, 1, 1, :ts, :ts)");
+        if (st == NULL || db_bind_int(st, ":tranche", tranche) ||
+            db_bind_text(st, ":ar", "طلب ترشيح مرافقة، الشطر الرابع، فوج 2026") ||
+            db_bind_text(st, ":fr", "Appel à candidatures Mourafaka, tranche 4, promotion 2026") ||
+            db_bind_text(st, ":en", "Mourafaka call for applications, tranche 4, 2026 intake") ||
+            db_bind_text(st, ":ts", DEMO_TIMESTAMP) || sqlite3_step(st) != SQLITE_DONE)
+                return -1;
+        long long call = sqlite3_last_insert_rowid(db->h);
+        size_t n;
+        const struct elig_rule *rules = eligibility_mourafaka_defaults(&n);
+        json_t *j = eligibility_rules_to_json(rules, n);
+        char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+        json_decref(j);
+        st = db_stmt(db, "INSERT INTO call_rules (call_id, version, rules, changed_by, changed_at)"
+                         " VALUES (:call, 1, :rules, NULL, :ts)");
+        int bad = text == NULL || st == NULL || db_bind_int(st, ":call", call) ||
+                  db_bind_text(st, ":rules", text) || db_bind_text(st, ":ts", DEMO_TIMESTAMP) ||
+                  sqlite3_step(st) != SQLITE_DONE;
+        free(text);
+        if (bad)
+                return -1;
+        const struct call_criterion *crit = call_default_criteria(&n);
+        for (size_t i = 0; i < n; i++) {
+                st = db_stmt(db, "INSERT INTO call_criterion (call_id, position, key, label_ar,"
+                                 " label_fr, label_en, weight, max_score) VALUES (:call, :pos,"
+                                 " :key, :ar, :fr, :en, :weight, :max)");
+                if (st == NULL || db_bind_int(st, ":call", call) ||
+                    db_bind_int(st, ":pos", (long long)i + 1) ||
+                    db_bind_text(st, ":key", crit[i].key) ||
+                    db_bind_text(st, ":ar", i18n_gettext(LANG_AR, crit[i].label_en)) ||
+                    db_bind_text(st, ":fr", i18n_gettext(LANG_FR, crit[i].label_en)) ||
+                    db_bind_text(st, ":en", crit[i].label_en) ||
+                    db_bind_int(st, ":weight", crit[i].weight) ||
+                    db_bind_int(st, ":max", crit[i].max) || sqlite3_step(st) != SQLITE_DONE)
+                        return -1;
+        }
+        st = db_stmt(db, "INSERT INTO call_seat (call_id, region_code, seats) SELECT :call,"
+                         " region_code, target / 2 FROM tranche_region_target"
+                         " WHERE tranche_id = :tranche");
+        if (st == NULL || db_bind_int(st, ":call", call) || db_bind_int(st, ":tranche", tranche) ||
+            sqlite3_step(st) != SQLITE_DONE)
+                return -1;
+        return 0;
+}
+
 int
 demo_programs(struct db *db, unsigned long seed)
 {
@@ -271,7 +329,8 @@ demo_programs(struct db *db, unsigned long seed)
                         goto done;
         }
         long long t3 = add_tranche(db, program, 3, 2023, TRANCHE_TARGET);
-        if (t3 == 0 || add_tranche(db, program, 4, 2025, TRANCHE_TARGET) == 0)
+        long long t4 = t3 ? add_tranche(db, program, 4, 2025, TRANCHE_TARGET) : 0;
+        if (t4 == 0 || add_call(db, t4) != 0)
                 goto done;
         if (add_accompanied(db, program, t3, &rng) != 0)
                 goto done;

@@ -277,11 +277,16 @@ tranche_block(struct request *req, const struct tranche *t, int can_write)
             t->number,
             arena_printf(req->arena, _(L, "Tranche %lld, %s"), t->number,
                          years_text(req, t->start_year, t->end_year)));
+        html_printf(
+            b, "<div class=\"actions\"><a class=\"button\" href=\"/calls?tranche=%lld\">%s</a>",
+            t->id, _(L, "Calls for applications"));
         if (can_write)
                 html_printf(b,
-                            "<div class=\"actions\"><a class=\"button\" "
-                            "href=\"/tranches/%lld/edit\">%s</a></div>",
-                            t->id, arena_printf(req->arena, _(L, "Edit tranche %lld"), t->number));
+                            "<a class=\"button\" href=\"/calls/new?tranche=%lld\">%s</a>"
+                            "<a class=\"button\" href=\"/tranches/%lld/edit\">%s</a>",
+                            t->id, _(L, "New call"), t->id,
+                            arena_printf(req->arena, _(L, "Edit tranche %lld"), t->number));
+        html_raw_trusted(b, "</div>");
         html_printf(b, "</div><p>%s ", _(L, "Cooperatives reached:"));
         html_progress(req, t->reached, t->target_total);
         html_raw_trusted(b, "</p>");

@@ -267,9 +267,16 @@ void
 page_call_list(struct request *req)
 {
         enum lang L = req->lang;
+        struct errs e;
+        errs_init(&e, req->arena, L);
+        long long tranche = 0;
+        if (v_int(&e, "tranche", req_query(req, "tranche"), 0, 1, 1LL << 62, 0, &tranche) != 0) {
+                reply_error(req, ERR_BAD_REQUEST, NULL, e.list, e.n);
+                return;
+        }
         struct call *items;
         size_t n;
-        if (call_store_list(req->db, req->arena, 0, &items, &n) != STORE_OK) {
+        if (call_store_list(req->db, req->arena, tranche, &items, &n) != STORE_OK) {
                 reply_error(req, ERR_INTERNAL, NULL, NULL, 0);
                 return;
         }
@@ -278,7 +285,8 @@ page_call_list(struct request *req)
         html_printf(b, "<div class=\"page-head\"><h1>%s</h1><div class=\"actions\">",
                     _(L, "Calls for applications"));
         if (user_can(req->user, PERM_PROGRAM_MANAGE))
-                html_printf(b, "<a class=\"button primary\" href=\"/calls/new\">%s</a>",
+                html_printf(b, "<a class=\"button primary\" href=\"/calls/new%s\">%s</a>",
+                            tranche ? arena_printf(req->arena, "?tranche=%lld", tranche) : "",
                             _(L, "New call"));
         html_raw_trusted(b, "</div></div>");
         html_printf(
