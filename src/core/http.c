@@ -140,6 +140,9 @@ user_can(const struct user *u, enum perm perm)
         case PERM_NATIONAL_ID:
         case PERM_EXPORT:
                 return manager || r == ROLE_REGIONAL_OFFICER;
+        case PERM_APPLICATION_READ:
+        case PERM_APPLICATION_WRITE:
+                return manager || r == ROLE_REGIONAL_OFFICER;
         case PERM_PERSON_READ:
                 return manager || r == ROLE_REGIONAL_OFFICER || r == ROLE_COACH;
         case PERM_ORG_WRITE:

@@ -35,6 +35,10 @@ enum perm {
         PERM_ORG_WRITE,      /* create and edit organisations */
         PERM_EXPORT,         /* CSV exports */
         PERM_PROGRAM_MANAGE, /* programs, calls and their rules, selection runs, draws */
+        /* Applications of the user's regions: read them; create, edit, submit, withdraw and
+         * import them (which transitions a role may make: selection/application.c). */
+        PERM_APPLICATION_READ,
+        PERM_APPLICATION_WRITE,
 };
 
 /*
