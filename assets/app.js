@@ -54,6 +54,7 @@
           for (var c = cells(), i = 0; i < c.length; i++) {
             var key = c[i].getAttribute('data-preview');
             c[i].textContent = j.errors ? '' : (text[key] || '');
+            if (key === 'all') c[i].setAttribute('data-count', j.errors ? '-1' : String(j.eligible));
             c[i].classList.remove('stale');
           }
         });

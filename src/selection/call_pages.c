@@ -249,8 +249,8 @@ static void
 call_crumbs(struct request *req, const struct call *c, const char *here)
 {
         struct buf *b = &req->out;
-        /* The separator points the way the line reads. */
-        const char *sep = lang_is_rtl(req->lang) ? " ‹ " : " › ";
+        /* U+203A is a mirrored character: in a right-to-left line it points left by itself. */
+        const char *sep = " › ";
         html_printf(b, "<nav class=\"crumbs\"><a href=\"/calls\">%s</a>",
                     _(req->lang, "Calls for applications"));
         if (c)
@@ -1058,7 +1058,10 @@ rules_form(struct request *req, const struct call *c, const struct elig_rule *ru
 
         /* What the rules let through, all together: the first thing a manager looks at. */
         html_printf(b, "<div class=\"preview-total panel\"><h2>%s</h2>", _(L, "Live preview"));
-        html_printf(b, "<p class=\"preview big\" data-preview=\"all\" aria-live=\"polite\">");
+        html_printf(b,
+                    "<p class=\"preview big\" data-preview=\"all\" data-count=\"%lld\" "
+                    "aria-live=\"polite\">",
+                    t ? t->eligible : -1);
         if (t)
                 html_printf(b, "%s",
                             arena_printf(a, _(L, "%s of %s cooperatives meet every rule"),

@@ -158,6 +158,42 @@ try {
   await shot('ar-desktop-person-form', dp);
   const overflowPeople = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflowPeople <= 0, `organisations page overflows by ${overflowPeople}px at 360px`);
+  // A program manager edits a call's rules: the live preview counts again as the form changes,
+  // without saving; then the screening of the registry, in Arabic and French, fits 360 px.
+  const mctx = await browser.newContext({ viewport: { width: 360, height: 780 }, deviceScaleFactor: 1 });
+  const mp = await mctx.newPage();
+  await mp.goto(base + '/login');
+  await mp.fill('#f-login', 'manager');
+  await mp.fill('#f-password', 'murafiq-demo-2026');
+  await Promise.all([mp.waitForNavigation(), mp.click('main form button')]);
+  await mp.goto(base + '/calls');
+  await shot('ar-phone-calls', mp, false);
+  const callUrl = base + (await mp.locator('table.list a[href^="/calls/"]').first().getAttribute('href'));
+  await mp.goto(callUrl);
+  await shot('ar-phone-call', mp);
+  await mp.goto(callUrl + '/rules');
+  const count = async () => Number(await mp.getAttribute('[data-preview="all"]', 'data-count'));
+  const before = await count();
+  assert.ok(before > 0, `the editor counts the cooperatives that pass (${before})`);
+  await mp.fill('#f-max_legal_age\\.years', '12');
+  // The page's CSP forbids eval, so poll from here rather than with waitForFunction.
+  for (let i = 0; i < 100 && (await count()) === before; i++) await mp.waitForTimeout(100);
+  const after = await count();
+  assert.ok(after > before, `a higher maximum age admits more cooperatives (${before} -> ${after})`);
+  await shot('ar-phone-rules', mp, false);
+  await mp.goto(callUrl + '/rules');
+  assert.equal(await count(), before, 'the preview saved nothing');
+  for (const lang of ['ar', 'fr']) {
+    if (lang === 'fr') await Promise.all([mp.waitForNavigation(), mp.click('button[name=lang][value=fr]')]);
+    await mp.goto(callUrl + '/screening');
+    await shot(`${lang}-phone-screening`, mp, false);
+    const over = await mp.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(over <= 0, `screening page overflows by ${over}px at 360px (${lang})`);
+    const elig = await mp.locator('table.list a[href*="/eligibility?cooperative="]').first().getAttribute('href');
+    await mp.goto(base + elig);
+    await shot(`${lang}-phone-eligibility`, mp);
+  }
+  await mctx.close();
   console.log(`browser: ok, screenshots in ${OUT}`);
 } catch (e) {
   failed = true;
