@@ -134,6 +134,7 @@ user_can(const struct user *u, enum perm perm)
         switch (perm) {
         case PERM_NONE:
         case PERM_COOP_READ:
+        case PERM_EVALUATE:
                 return 1;
         case PERM_COOP_WRITE:
         case PERM_PERSON_WRITE:

@@ -39,6 +39,9 @@ enum perm {
          * import them (which transitions a role may make: selection/application.c). */
         PERM_APPLICATION_READ,
         PERM_APPLICATION_WRITE,
+        /* Evaluate the applications assigned to you (any logged-in user: which ones is the
+         * evaluation store's "WHERE evaluator_id = :me"). */
+        PERM_EVALUATE,
 };
 
 /*
