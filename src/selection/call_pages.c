@@ -373,6 +373,13 @@ page_call_show(struct request *req)
                     "<a class=\"button primary\" href=\"/calls/%lld/screening\">%s</a>"
                     "<a class=\"button\" href=\"/calls/%lld/eligibility\">%s</a>",
                     c.id, _(L, "Screen the registry"), c.id, _(L, "Check a cooperative"));
+        if (user_can(req->user, PERM_APPLICATION_READ))
+                html_printf(b,
+                            "<a class=\"button\" href=\"/applications?call=%lld\">%s</a>"
+                            "<a class=\"button\" href=\"/calls/%lld/selection\">%s</a>",
+                            c.id, _(L, "Applications"), c.id, _(L, "Selection"));
+        html_printf(b, "<a class=\"button\" href=\"/calls/%lld/dashboard\">%s</a>", c.id,
+                    _(L, "Dashboard"));
         if (user_can(req->user, PERM_PROGRAM_MANAGE))
                 html_printf(b,
                             "<a class=\"button\" href=\"/calls/%lld/rules\">%s</a>"

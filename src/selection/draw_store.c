@@ -108,11 +108,9 @@ draw_store_get(struct db *db, struct arena *a, long long id, struct draw_detail 
 }
 
 int
-draw_store_create(struct db *db, struct arena *a, struct draw *d, const char *const *labels,
-                  size_t nlabels, long long user_id)
+draw_store_create_tx(struct db *db, struct arena *a, struct draw *d, const char *const *labels,
+                     size_t nlabels, long long user_id)
 {
-        if (db_begin(db) != 0)
-                return STORE_ERROR;
         d->created_at = d->updated_at = db_now(a);
         sqlite3_stmt *st = db_stmt(
             db, "INSERT INTO draw (title, description, select_count, sources_announced, status,"
@@ -147,15 +145,26 @@ draw_store_create(struct db *db, struct arena *a, struct draw *d, const char *co
                 if (rc != SQLITE_DONE)
                         goto fail;
         }
-        if (db_commit(db) != 0)
-                goto fail;
         d->status = "draft";
         d->version = 1;
         return STORE_OK;
 fail:
         log_error("draw create: %s", sqlite3_errmsg(db->h));
-        db_rollback(db);
         return STORE_ERROR;
+}
+
+int
+draw_store_create(struct db *db, struct arena *a, struct draw *d, const char *const *labels,
+                  size_t nlabels, long long user_id)
+{
+        if (db_begin(db) != 0)
+                return STORE_ERROR;
+        if (draw_store_create_tx(db, a, d, labels, nlabels, user_id) != STORE_OK ||
+            db_commit(db) != 0) {
+                db_rollback(db);
+                return STORE_ERROR;
+        }
+        return STORE_OK;
 }
 
 /* Moves draw id from status `from` to `to` at version; 1 when a row changed. */

@@ -41,6 +41,9 @@ int draw_store_get(struct db *db, struct arena *a, long long id, struct draw_det
 /* Creates a draft with its pool (labels, in order); sets d->id. One transaction. */
 int draw_store_create(struct db *db, struct arena *a, struct draw *d, const char *const *labels,
                       size_t nlabels, long long user_id);
+/* The same inside the caller's transaction (which rolls back on failure). */
+int draw_store_create_tx(struct db *db, struct arena *a, struct draw *d, const char *const *labels,
+                         size_t nlabels, long long user_id);
 /* Freezes the pool of a draft (STORE_CONFLICT when not a draft or the version changed). */
 int draw_store_publish(struct db *db, struct arena *a, long long id, long long version);
 /* Records the entered sources, the key and the selected positions (1-based, n equal to its
