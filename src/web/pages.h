@@ -102,6 +102,26 @@ void api_call_screening(struct request *req);
 void api_call_eligibility(struct request *req);
 
 /* selection/application_pages.c, selection/application_api.c */
+void page_application_list(struct request *req);
+void page_application_new(struct request *req);
+void page_application_create(struct request *req);
+void page_application_show(struct request *req);
+void page_application_edit(struct request *req);
+void page_application_update(struct request *req);
+void page_application_submit(struct request *req);
+void page_application_withdraw(struct request *req);
+void page_application_reevaluate(struct request *req);
+void page_application_import(struct request *req);
+void page_application_import_post(struct request *req);
+void api_application_list(struct request *req);
+void api_application_create(struct request *req);
+void api_application_get(struct request *req);
+void api_application_patch(struct request *req);
+void api_application_submit(struct request *req);
+void api_application_withdraw(struct request *req);
+void api_application_reevaluate(struct request *req);
+void api_application_events(struct request *req);
+void api_application_import(struct request *req);
 
 /* selection/evaluation_pages.c, selection/evaluation_api.c */
 
