@@ -429,7 +429,7 @@ selection_page(struct request *req, const struct call *c, const struct selection
                 page_end(req);
                 return;
         }
-        html_printf(b, "<section><h2>%s</h2>", _(L, "Ranking"));
+        html_printf(b, "<section class=\"ranking\"><h2>%s</h2>", _(L, "Ranking"));
         html_printf(b,
                     "<div class=\"table-wrap\"><table class=\"list\"><thead><tr><th "
                     "scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th "

@@ -101,6 +101,16 @@ void api_call_rules_preview(struct request *req);
 void api_call_screening(struct request *req);
 void api_call_eligibility(struct request *req);
 
+/* selection/selection_pages.c, selection/selection_api.c */
+void page_call_selection(struct request *req);
+void page_call_selection_run(struct request *req);
+void page_call_selection_replay(struct request *req);
+void page_call_dashboard(struct request *req);
+void page_application_letter(struct request *req);
+void api_call_selection(struct request *req);
+void api_call_selection_run(struct request *req);
+void api_selection_run_get(struct request *req);
+
 /* selection/application_pages.c, selection/application_api.c */
 void page_application_list(struct request *req);
 void page_application_new(struct request *req);

@@ -95,6 +95,20 @@ const struct route routes[] = {
     {METHOD_GET, "/api/v1/calls/{id}/screening", api_call_screening, ROUTE_API, PERM_COOP_READ},
     {METHOD_GET, "/api/v1/calls/{id}/eligibility", api_call_eligibility, ROUTE_API, PERM_COOP_READ},
 
+    /* selection runs, dashboard and decision letters (src/selection/selection_*.c) */
+    {METHOD_GET, "/calls/{id}/selection", page_call_selection, 0, PERM_APPLICATION_READ},
+    {METHOD_POST, "/calls/{id}/selection", page_call_selection_run, 0, PERM_PROGRAM_MANAGE},
+    {METHOD_GET, "/calls/{id}/selection/replay", page_call_selection_replay, 0,
+     PERM_APPLICATION_READ},
+    {METHOD_GET, "/calls/{id}/dashboard", page_call_dashboard, 0, PERM_NONE},
+    {METHOD_GET, "/applications/{id}/letter", page_application_letter, 0, PERM_APPLICATION_READ},
+    {METHOD_GET, "/api/v1/calls/{id}/selection", api_call_selection, ROUTE_API,
+     PERM_APPLICATION_READ},
+    {METHOD_POST, "/api/v1/calls/{id}/selection", api_call_selection_run, ROUTE_API,
+     PERM_PROGRAM_MANAGE},
+    {METHOD_GET, "/api/v1/selection-runs/{id}", api_selection_run_get, ROUTE_API,
+     PERM_PROGRAM_MANAGE},
+
     /* applications (src/selection/application_*.c) */
     {METHOD_GET, "/applications", page_application_list, 0, PERM_APPLICATION_READ},
     {METHOD_GET, "/applications/new", page_application_new, 0, PERM_APPLICATION_WRITE},
