@@ -52,7 +52,7 @@ const ROUTES = parseRoutes(ROUTES_C);
 const ROLE_PERMS = {
   admin: 'all',
   manager: 'all',
-  officer03: ['PERM_NONE', 'PERM_COOP_READ', 'PERM_COOP_WRITE', 'PERM_PERSON_READ', 'PERM_PERSON_WRITE', 'PERM_NATIONAL_ID', 'PERM_EXPORT'],
+  officer03: ['PERM_NONE', 'PERM_COOP_READ', 'PERM_COOP_WRITE', 'PERM_PERSON_READ', 'PERM_PERSON_WRITE', 'PERM_NATIONAL_ID', 'PERM_EXPORT', 'PERM_APPLICATION_READ', 'PERM_APPLICATION_WRITE'],
   coach: ['PERM_NONE', 'PERM_COOP_READ', 'PERM_PERSON_READ'],
   viewer: ['PERM_NONE', 'PERM_COOP_READ'],
 };
@@ -289,6 +289,7 @@ before(async () => {
   ids.draws = await drawFixtures(admin);
   ids.programs = await programFixtures(admin, org.id);
   ids.call = await callFixture(admin, ids.programs.tranche);
+  ids.apps = await applicationFixtures(admin, ids.call);
 });
 
 after(async () => {
@@ -302,6 +303,7 @@ function pathOf(route) {
   const base = route.pattern.replace(/^\/api\/v1/, '');
   if (/^\/(programs|tranches)\//.test(base)) return route.pattern.replace('{id}', String(ids.programs[base.startsWith('/tranches/') ? 'tranche' : 'program']));
   if (base.startsWith('/calls/')) return route.pattern.replace('{id}', String(ids.call));
+  if (base.startsWith('/applications/')) return route.pattern.replace('{id}', String(ids.apps[route.key] ?? ids.apps.read));
   if (/^\/(public\/)?draws\//.test(base)) return route.pattern.replace('{id}', String(ids.draws[route.key] ?? ids.draws.drawn));
   const kind = base.startsWith('/cooperatives/') ? 'coop' : base.startsWith('/people/') ? 'person' : base.startsWith('/organisations/') ? 'org' : null;
   assert.ok(kind, `routes.test.mjs knows no record kind for ${route.pattern}: teach pathOf()`);
@@ -376,6 +378,46 @@ async function callFixture(client, tranche) {
   assert.equal(r.status, 201, r.text);
   return r.json().id;
 }
+/** Applications (tests/http/applications.test.mjs tests them in depth): a submitted one for the
+ * read routes and, for each write route, one in the status it needs (a draft to edit, submit or
+ * withdraw, a submitted one to re-evaluate), so that the first accepted request succeeds; and
+ * cooperatives without an application for the routes that create one. */
+async function applicationFixtures(client, call) {
+  const coop = async () => {
+    const r = await client.api('POST', '/api/v1/cooperatives', coopData({ region_code: '03' }));
+    assert.equal(r.status, 201, r.text);
+    return r.json();
+  };
+  const mk = async (submitted) => {
+    const c = await coop();
+    const r = await client.api('POST', '/api/v1/applications', { call_id: call, cooperative_id: c.id, project_summary: 'Projet de test' });
+    assert.equal(r.status, 201, r.text);
+    if (submitted) assert.equal((await client.api('POST', `/api/v1/applications/${r.json().id}/submit`)).status, 200);
+    return r.json().id;
+  };
+  const free = async () => (await coop()).register_number;
+  return {
+    read: await mk(true),
+    'GET /applications/{id}/edit': await mk(false),
+    'POST /applications/{id}': await mk(false),
+    'PATCH /api/v1/applications/{id}': await mk(false),
+    'POST /applications/{id}/submit': await mk(false),
+    'POST /api/v1/applications/{id}/submit': await mk(false),
+    'POST /applications/{id}/withdraw': await mk(false),
+    'POST /api/v1/applications/{id}/withdraw': await mk(true),
+    'POST /applications/{id}/reevaluate': await mk(true),
+    'POST /api/v1/applications/{id}/reevaluate': await mk(true),
+    free: { page: await free(), api: await free(), importPage: await free(), importApi: await free() },
+  };
+}
+async function appVersion(key) {
+  return String((await admin.api('GET', `/api/v1/applications/${ids.apps[key]}`)).json().version);
+}
+async function applicationSnapshot() {
+  const r = (await admin.api('GET', '/api/v1/applications?per_page=200')).json();
+  return { total: r.total, counts: r.counts, items: r.items.map((a) => [a.id, a.status, a.version, a.project_summary]) };
+}
+
 async function callSnapshot() {
   const list = (await admin.api('GET', '/api/v1/calls')).json();
   const one = (await admin.api('GET', `/api/v1/calls/${ids.call}`)).json();
@@ -397,7 +439,7 @@ async function snapshot() {
     get('/api/v1/people?per_page=1'),
     get('/api/v1/organisations?per_page=1'),
   ]);
-  return { coop, person, org, totals: [coops.total, people.total, orgs.total], draws: await drawSnapshot(), programs: await programSnapshot(), calls: await callSnapshot() };
+  return { coop, person, org, totals: [coops.total, people.total, orgs.total], draws: await drawSnapshot(), programs: await programSnapshot(), calls: await callSnapshot(), applications: await applicationSnapshot() };
 }
 
 /** A body that the route would accept (so that a refusal is due to what is missing). */
@@ -445,6 +487,18 @@ async function bodyFor(route) {
     'PATCH /api/v1/calls/{id}': { json: { title_en: `changed ${w}` } },
     'POST /api/v1/calls/{id}/rules': { json: { rules_version: snap.calls.rules_version, rules: [{ kind: 'status_active' }] } },
     'POST /api/v1/calls/{id}/rules/preview': { json: { rules: [] } },
+    'POST /applications': { form: [['call_id', String(ids.call)], ['register_number', ids.apps.free.page], ['project_summary', 'Projet'], ['requested_support', '']] },
+    'POST /applications/{id}': { form: [['version', await appVersion('POST /applications/{id}')], ['project_summary', `changed ${w}`]] },
+    'POST /applications/{id}/submit': { form: [['version', await appVersion('POST /applications/{id}/submit')]] },
+    'POST /applications/{id}/withdraw': { form: [['version', await appVersion('POST /applications/{id}/withdraw')], ['withdraw_reason', 'Doublon']] },
+    'POST /applications/{id}/reevaluate': { form: [['version', await appVersion('POST /applications/{id}/reevaluate')], ['reevaluate_reason', 'Règles corrigées']] },
+    'POST /calls/{id}/applications/import': { form: [['csv', `register_number,project_summary\n${ids.apps.free.importPage},Projet\n`], ['all_or_nothing', '0']] },
+    'POST /api/v1/applications': { json: { call_id: ids.call, register_number: ids.apps.free.api, project_summary: 'Projet' } },
+    'PATCH /api/v1/applications/{id}': { json: { project_summary: `changed ${w}` } },
+    'POST /api/v1/applications/{id}/submit': { json: {} },
+    'POST /api/v1/applications/{id}/withdraw': { json: { reason: 'Doublon' } },
+    'POST /api/v1/applications/{id}/reevaluate': { json: { reason: 'Règles corrigées' } },
+    'POST /api/v1/calls/{id}/applications/import': { json: { csv: `register_number\n${ids.apps.free.importApi}\n`, all_or_nothing: false } },
   };
   return bodies[route.key] || (route.api ? { json: {} } : { form: [['x', '1']] });
 }
