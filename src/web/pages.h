@@ -134,6 +134,30 @@ void api_application_events(struct request *req);
 void api_application_import(struct request *req);
 
 /* selection/evaluation_pages.c, selection/evaluation_api.c */
+void page_evaluation_list(struct request *req);
+void page_evaluation_show(struct request *req);
+void page_evaluation_save(struct request *req);
+void page_evaluation_declare(struct request *req);
+void page_evaluation_conflict(struct request *req);
+void page_evaluation_manage(struct request *req);
+void page_evaluation_assign(struct request *req);
+void page_evaluation_remove(struct request *req);
+void page_evaluation_reopen(struct request *req);
+void page_evaluation_overview(struct request *req);
+void page_evaluation_assign_call(struct request *req);
+void api_evaluation_list(struct request *req);
+void api_evaluation_users(struct request *req);
+void api_evaluation_get(struct request *req);
+void api_evaluation_patch(struct request *req);
+void api_evaluation_declare(struct request *req);
+void api_evaluation_conflict(struct request *req);
+void api_evaluation_submit(struct request *req);
+void api_evaluation_manage(struct request *req);
+void api_evaluation_assign(struct request *req);
+void api_evaluation_remove(struct request *req);
+void api_evaluation_reopen(struct request *req);
+void api_evaluation_overview(struct request *req);
+void api_evaluation_assign_call(struct request *req);
 
 /* selection/draw_pages.c, selection/draw_api.c */
 void page_draw_list(struct request *req);
