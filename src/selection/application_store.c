@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "registry/coop_store.h"
 #include "selection/call_store.h"
+#include "selection/selection_store.h"
 
 #define APP_COLUMNS                                                                                \
         "a.id, a.call_id, a.cooperative_id, a.region_code, a.status, a.project_summary,"           \
@@ -527,6 +528,10 @@ application_store_withdraw(struct db *db, const struct scope *scope, long long i
                 app->updated_at = now;
                 rc = add_event(db, id, from, "withdrawn", reason, user_id, now);
         }
+        /* A seat it held goes to the next on the waitlist, in the same transaction. */
+        long long promoted = 0;
+        if (rc == STORE_OK)
+                rc = selection_store_after_withdrawal(db, a, id, user_id, &promoted);
         return end_change(db, rc);
 }
 

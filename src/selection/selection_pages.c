@@ -509,9 +509,17 @@ page_call_selection_replay(struct request *req)
                 return;
         struct stored_run run;
         int rc = selection_store_current(req->db, req->arena, c.id, &run);
+        if (rc == STORE_NOT_FOUND) {
+                const char *t = _(L, "Replay of the selection");
+                page_begin(req, t, "programs");
+                crumbs(req, &c, t);
+                html_printf(&req->out, "<h1>%s</h1><p class=\"empty\">%s</p>", t,
+                            _(L, "The selection has not run yet."));
+                page_end(req);
+                return;
+        }
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_error(req, ERR_INTERNAL, NULL, NULL, 0);
                 return;
         }
         int same = 0;

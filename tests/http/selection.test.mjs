@@ -186,6 +186,42 @@ describe('a selection run', () => {
   });
 });
 
+describe('withdrawals after the run', () => {
+  const outcomes = async () => Object.fromEntries((await manager.api('GET', `/api/v1/calls/${call.id}/selection`)).json().outcomes.map((o) => [o.application_id, o]));
+  const withdraw = async (id) => {
+    const r = await manager.api('POST', `/api/v1/applications/${id}/withdraw`, { reason: 'the cooperative declined' });
+    assert.equal(r.status, 200, r.text);
+  };
+
+  test('a withdrawn seat goes to the next on its region\'s waitlist, then the national one', async () => {
+    const before = await outcomes();
+    const winner06 = Object.values(before).find((o) => o.region_code === '06' && o.status === 'selected_regional').application_id;
+    const national = Object.values(before).find((o) => o.status === 'selected_national').application_id;
+    await withdraw(apps.A);
+    let o = await outcomes();
+    assert.equal(o[apps.A].status, 'withdrawn');
+    assert.equal(o[apps.B].status, 'selected_regional', 'B was first on the 03 waitlist');
+    assert.equal(o[apps.B].reason, 'promoted_regional');
+    assert.equal(statusOf(apps.B), 'selected');
+    assert.match(sql(`SELECT reason FROM application_event WHERE application_id = ${apps.B} ORDER BY id DESC LIMIT 1`), /promoted_regional/);
+    assert.deepEqual([o[apps.F].waitlist, o[apps.E].waitlist], [1, 2], 'the waitlist moved up');
+    await withdraw(winner06);
+    o = await outcomes();
+    assert.equal(o[apps.E].status, 'selected_regional', 'E was first on the 06 waitlist');
+    await withdraw(national);
+    o = await outcomes();
+    assert.equal(o[apps.F].status, 'selected_national', 'F was first on the national waitlist');
+    assert.equal(o[apps.F].reason, 'promoted_national');
+    assert.equal(statusOf(apps.F), 'selected');
+    assert.equal(statusOf(apps.C), 'rejected', 'below the minimum: never promoted');
+    // The program accompanies exactly the selected cooperatives of the call.
+    assert.equal(sql(`SELECT COUNT(*) FROM program_cooperative WHERE program_id = ${call.program_id} AND source = 'selection'`), '3');
+    // And the record still replays: the run plus the withdrawals, in order.
+    const cur = (await manager.api('GET', `/api/v1/calls/${call.id}/selection`)).json();
+    assert.equal((await admin.api('GET', `/api/v1/selection-runs/${cur.id}`)).json().replay_identical, true);
+  });
+});
+
 describe('what the run gives people to read', () => {
   test('the dashboard counts applications by region and status within scope', async () => {
     const all = await manager.get(`/calls/${call.id}/dashboard`);
@@ -203,8 +239,9 @@ describe('what the run gives people to read', () => {
     const officerRows = rows(mine.text);
     assert.equal(officerRows.length, 1, 'only region 03 for its officer');
     assert.equal(officerRows[0][1][8], 3, 'A, B and C');
-    // Selected, waitlisted and rejected of region 03 (columns: drafts, eligible, ineligible, scored, selected, waitlisted, rejected, withdrawn).
-    assert.deepEqual(officerRows[0][1].slice(4, 7), [1, 1, 1]);
+    // Region 03 after A withdrew and B took its seat (columns: drafts, eligible, ineligible,
+    // scored, selected, waitlisted, rejected, withdrawn): B selected, C rejected, A withdrawn.
+    assert.deepEqual(officerRows[0][1].slice(4, 8), [1, 0, 1, 1]);
   });
 
   test('decision letters in Arabic and French, with the score and rank, within scope', async () => {
