@@ -52,9 +52,9 @@ const ROUTES = parseRoutes(ROUTES_C);
 const ROLE_PERMS = {
   admin: 'all',
   manager: 'all',
-  officer03: ['PERM_NONE', 'PERM_COOP_READ', 'PERM_COOP_WRITE', 'PERM_PERSON_READ', 'PERM_PERSON_WRITE', 'PERM_NATIONAL_ID', 'PERM_EXPORT', 'PERM_APPLICATION_READ', 'PERM_APPLICATION_WRITE'],
-  coach: ['PERM_NONE', 'PERM_COOP_READ', 'PERM_PERSON_READ'],
-  viewer: ['PERM_NONE', 'PERM_COOP_READ'],
+  officer03: ['PERM_NONE', 'PERM_COOP_READ', 'PERM_COOP_WRITE', 'PERM_PERSON_READ', 'PERM_PERSON_WRITE', 'PERM_NATIONAL_ID', 'PERM_EXPORT', 'PERM_APPLICATION_READ', 'PERM_APPLICATION_WRITE', 'PERM_EVALUATE'],
+  coach: ['PERM_NONE', 'PERM_COOP_READ', 'PERM_PERSON_READ', 'PERM_EVALUATE'],
+  viewer: ['PERM_NONE', 'PERM_COOP_READ', 'PERM_EVALUATE'],
 };
 const allowed = (role, perm) => ROLE_PERMS[role] === 'all' || ROLE_PERMS[role].includes(perm);
 
@@ -290,6 +290,7 @@ before(async () => {
   ids.programs = await programFixtures(admin, org.id);
   ids.call = await callFixture(admin, ids.programs.tranche);
   ids.apps = await applicationFixtures(admin, ids.call);
+  ids.evals = await evaluationFixtures(ids.programs.tranche);
 });
 
 after(async () => {
@@ -303,6 +304,7 @@ function pathOf(route) {
   const base = route.pattern.replace(/^\/api\/v1/, '');
   if (/^\/(programs|tranches)\//.test(base)) return route.pattern.replace('{id}', String(ids.programs[base.startsWith('/tranches/') ? 'tranche' : 'program']));
   if (base.startsWith('/calls/')) return route.pattern.replace('{id}', String(ids.call));
+  if (/^\/applications\/\{id\}\/evaluat/.test(base)) return route.pattern.replace('{id}', String(ids.evals[route.key] ?? ids.evals.read));
   if (base.startsWith('/applications/')) return route.pattern.replace('{id}', String(ids.apps[route.key] ?? ids.apps.read));
   if (/^\/(public\/)?draws\//.test(base)) return route.pattern.replace('{id}', String(ids.draws[route.key] ?? ids.draws.drawn));
   const kind = base.startsWith('/cooperatives/') ? 'coop' : base.startsWith('/people/') ? 'person' : base.startsWith('/organisations/') ? 'org' : null;
@@ -418,6 +420,74 @@ async function applicationSnapshot() {
   return { total: r.total, counts: r.counts, items: r.items.map((a) => [a.id, a.status, a.version, a.project_summary]) };
 }
 
+/** Evaluations (tests/http/evaluations.test.mjs tests them in depth): eligible applications
+ * entered by officer06 (who may not evaluate them). One for the read routes, every other role
+ * assigned to it and two of them with submitted scores; and for each write route one in the
+ * state it needs: admin assigned (to declare, or declared and scoring), nobody yet (to assign),
+ * coach and viewer assigned (to remove) or submitted (to reopen). The page and the API share a
+ * fixture where the first acts on coach and the second on viewer. They belong to a call of
+ * their own, open now; the call routes use the call fixture. */
+async function evaluationFixtures(tranche) {
+  // A call open until long after today, so that an officer may enter applications to it.
+  const open = await admin.api('POST', '/api/v1/calls', { ...callData(tranche), closes_on: '2099-12-31' });
+  assert.equal(open.status, 201, open.text);
+  const call = open.json().id;
+  const creator = await tokenClient(env.base, env.db, 'officer06');
+  const users = (await admin.api('GET', '/api/v1/evaluators')).json().items;
+  const uid = Object.fromEntries(users.map((u) => [u.login, u.id]));
+  const as = {};
+  for (const l of ['coach', 'viewer']) as[l] = await tokenClient(env.base, env.db, l);
+  as.admin = admin;
+  const six = { economic_viability: 8, social_responsibility: 7, innovation: 9, territorial_approach: 6, gender_equality: 10, national_alignment: 5 };
+  const mk = async (evaluators = [], { declared = [], submitted = [] } = {}) => {
+    const c = await admin.api('POST', '/api/v1/cooperatives', coopData({ region_code: '06', legal_date: '2023-05-10', activity_start_date: '2023-09-01' }));
+    assert.equal(c.status, 201, c.text);
+    const a = await creator.api('POST', '/api/v1/applications', { call_id: call, cooperative_id: c.json().id, project_summary: 'Projet évalué' });
+    assert.equal(a.status, 201, a.text);
+    const id = a.json().id;
+    const s = await creator.api('POST', `/api/v1/applications/${id}/submit`);
+    assert.equal(s.status, 200, s.text);
+    assert.equal(s.json().status, 'eligible', 'an eligible application to evaluate');
+    if (evaluators.length) assert.equal((await admin.api('POST', `/api/v1/applications/${id}/evaluators`, { evaluator_ids: evaluators.map((l) => uid[l]) })).status, 200);
+    for (const l of [...declared, ...submitted]) assert.equal((await as[l].api('POST', `/api/v1/applications/${id}/evaluation/declare`, { no_conflict: true })).status, 200);
+    for (const l of submitted) assert.equal((await as[l].api('POST', `/api/v1/applications/${id}/evaluation/submit`, { scores: six, comment: 'Bon projet' })).status, 200);
+    return id;
+  };
+  const draft = await mk(['admin'], { declared: ['admin'] });
+  const declare = await mk(['admin']);
+  const conflict = await mk(['admin']);
+  const assign = await mk();
+  const remove = await mk(['coach', 'viewer']);
+  const reopen = await mk(['coach', 'viewer'], { submitted: ['coach', 'viewer'] });
+  return {
+    uid,
+    six,
+    read: await mk(['admin', 'manager', 'officer03', 'coach', 'viewer'], { submitted: ['coach', 'viewer'] }),
+    'POST /applications/{id}/evaluation': draft,
+    'PATCH /api/v1/applications/{id}/evaluation': draft,
+    'POST /applications/{id}/evaluation/declare': declare,
+    'POST /api/v1/applications/{id}/evaluation/declare': declare,
+    'POST /applications/{id}/evaluation/conflict': conflict,
+    'POST /api/v1/applications/{id}/evaluation/conflict': conflict,
+    'POST /api/v1/applications/{id}/evaluation/submit': await mk(['admin'], { declared: ['admin'] }),
+    'POST /applications/{id}/evaluators': assign,
+    'POST /api/v1/applications/{id}/evaluators': assign,
+    'POST /applications/{id}/evaluators/remove': remove,
+    'POST /api/v1/applications/{id}/evaluators/remove': remove,
+    'POST /applications/{id}/evaluations/reopen': reopen,
+    'POST /api/v1/applications/{id}/evaluations/reopen': reopen,
+  };
+}
+async function evaluationSnapshot() {
+  const out = {};
+  for (const id of new Set(Object.values(ids.evals).filter((v) => typeof v === 'number'))) {
+    const r = (await admin.api('GET', `/api/v1/applications/${id}/evaluations`)).json();
+    out[id] = { status: r.application.status, total: r.application.total, evaluations: r.evaluations.map((e) => [e.evaluator_login, e.state, e.version, e.scores]) };
+  }
+  out.overview = (await admin.api('GET', `/api/v1/calls/${ids.call}/evaluations?per_page=1`)).json().total;
+  return out;
+}
+
 async function callSnapshot() {
   const list = (await admin.api('GET', '/api/v1/calls')).json();
   const one = (await admin.api('GET', `/api/v1/calls/${ids.call}`)).json();
@@ -439,7 +509,7 @@ async function snapshot() {
     get('/api/v1/people?per_page=1'),
     get('/api/v1/organisations?per_page=1'),
   ]);
-  return { coop, person, org, totals: [coops.total, people.total, orgs.total], draws: await drawSnapshot(), programs: await programSnapshot(), calls: await callSnapshot(), applications: await applicationSnapshot() };
+  return { coop, person, org, totals: [coops.total, people.total, orgs.total], draws: await drawSnapshot(), programs: await programSnapshot(), calls: await callSnapshot(), applications: await applicationSnapshot(), evaluations: await evaluationSnapshot() };
 }
 
 /** A body that the route would accept (so that a refusal is due to what is missing). */
@@ -499,6 +569,21 @@ async function bodyFor(route) {
     'POST /api/v1/applications/{id}/withdraw': { json: { reason: 'Doublon' } },
     'POST /api/v1/applications/{id}/reevaluate': { json: { reason: 'Règles corrigées' } },
     'POST /api/v1/calls/{id}/applications/import': { json: { csv: `register_number\n${ids.apps.free.importApi}\n`, all_or_nothing: false } },
+    'POST /applications/{id}/evaluation': { form: [['version', ''], ['scores.innovation', '5'], ['comment', `draft ${w}`], ['action', 'save']] },
+    'POST /applications/{id}/evaluation/declare': { form: [['no_conflict', '0'], ['no_conflict', '1']] },
+    'POST /applications/{id}/evaluation/conflict': { form: [['note', 'Un parent']] },
+    'POST /applications/{id}/evaluators': { form: [['evaluator', String(ids.evals.uid.coach)]] },
+    'POST /applications/{id}/evaluators/remove': { form: [['evaluator_id', String(ids.evals.uid.coach)]] },
+    'POST /applications/{id}/evaluations/reopen': { form: [['evaluator_id', String(ids.evals.uid.coach)], ['reason', 'À revoir']] },
+    'POST /calls/{id}/evaluators': { form: [['bulk_region', '12'], ['evaluator', String(ids.evals.uid.coach)]] },
+    'PATCH /api/v1/applications/{id}/evaluation': { json: { scores: { innovation: 6 }, comment: `draft ${w}` } },
+    'POST /api/v1/applications/{id}/evaluation/declare': { json: { no_conflict: true } },
+    'POST /api/v1/applications/{id}/evaluation/conflict': { json: { note: 'Un parent' } },
+    'POST /api/v1/applications/{id}/evaluation/submit': { json: { scores: ids.evals.six } },
+    'POST /api/v1/applications/{id}/evaluators': { json: { evaluator_ids: [ids.evals.uid.viewer] } },
+    'POST /api/v1/applications/{id}/evaluators/remove': { json: { evaluator_id: ids.evals.uid.viewer } },
+    'POST /api/v1/applications/{id}/evaluations/reopen': { json: { evaluator_id: ids.evals.uid.viewer, reason: 'À revoir' } },
+    'POST /api/v1/calls/{id}/evaluators': { json: { evaluator_ids: [ids.evals.uid.coach], region: '12' } },
   };
   return bodies[route.key] || (route.api ? { json: {} } : { form: [['x', '1']] });
 }
