@@ -404,6 +404,7 @@ page_application_list(struct request *req)
                                 .label = _(L, "Search by cooperative name or register number"),
                                 .value = req_query_str(req, "q"),
                                 .type = "search",
+                                .quiet = 1,
                                 .maxlen = 200,
                                 .dir = "auto"};
         form_input(req, &fq, &e);
@@ -698,7 +699,7 @@ eligibility_panel(struct request *req, const struct application *app)
         html_printf(b, "<p class=\"big\">");
         html_status_badge(req, x.eligible ? "eligible" : "ineligible",
                           x.eligible ? _(L, "Eligible") : _(L, "Not eligible"));
-        html_printf(b, " %s</p><p class=\"sub\">%s</p>",
+        html_printf(b, "</p><p>%s</p><p class=\"sub\">%s</p>",
                     x.eligible ? _(L, "The cooperative met every rule of the call.")
                                : _(L, "The cooperative did not meet every rule of the call."),
                     arena_printf(a,
@@ -847,6 +848,29 @@ action_forms(struct request *req, const struct application *app, const struct er
         }
 }
 
+/* A text of several lines, each line a paragraph of its own direction (an Arabic line and a
+ * French one in the same summary each read their way). */
+static void
+paragraphs(struct request *req, const char *text)
+{
+        if (text == NULL || text[0] == '\0') {
+                html_raw_trusted(&req->out, "<p>—</p>");
+                return;
+        }
+        const char *p = text;
+        for (;;) {
+                const char *nl = strchr(p, '\n');
+                size_t n = nl ? (size_t)(nl - p) : strlen(p);
+                if (n > 0 && p[n - 1] == '\r')
+                        n--;
+                html_printf(&req->out, "<p class=\"notes\" dir=\"auto\">%s</p>",
+                            arena_strndup(req->arena, p, n));
+                if (nl == NULL)
+                        break;
+                p = nl + 1;
+        }
+}
+
 static void
 render_detail(struct request *req, const struct application *app, const struct errs *e)
 {
@@ -895,11 +919,10 @@ render_detail(struct request *req, const struct application *app, const struct e
 
         html_printf(b, "<section class=\"panel\"><h2>%s</h2><h3>%s</h3>", _(L, "Project"),
                     _(L, "Project summary"));
-        html_printf(b, "<p class=\"notes\" dir=\"auto\">%s</p><h3>%s</h3>",
-                    app->project_summary[0] ? app->project_summary : "—",
-                    _(L, "Support requested"));
-        html_printf(b, "<p class=\"notes\" dir=\"auto\">%s</p></section>",
-                    app->requested_support[0] ? app->requested_support : "—");
+        paragraphs(req, app->project_summary);
+        html_printf(b, "<h3>%s</h3>", _(L, "Support requested"));
+        paragraphs(req, app->requested_support);
+        html_raw_trusted(b, "</section>");
         eligibility_panel(req, app);
         action_forms(req, app, e);
         history_panel(req, app);
@@ -1113,12 +1136,15 @@ import_report_page(struct request *req, const struct call *c, const struct app_i
                             "<tbody>",
                             _(L, "Rejected rows"), _(L, "Line"), _(L, "Column"), _(L, "Reason"));
                 for (size_t i = 0; i < r->nerrors; i++)
-                        html_printf(b,
-                                    "<tr><th scope=\"row\" data-label=\"%s\">%s</th>"
-                                    "<td data-label=\"%s\" class=\"ltr\"><bdi>%s</bdi></td>"
-                                    "<td data-label=\"%s\">%s</td></tr>",
-                                    _(L, "Line"), i18n_int(a, L, r->errors[i].line), _(L, "Column"),
-                                    r->errors[i].field, _(L, "Reason"), r->errors[i].message);
+                        html_printf(
+                            b,
+                            "<tr><th scope=\"row\" data-label=\"%s\">%s</th>"
+                            "<td data-label=\"%s\" class=\"ltr\"><bdi>%s</bdi></td>"
+                            "<td data-label=\"%s\">%s</td></tr>",
+                            _(L, "Line"),
+                            arena_printf(a, _(L, "Line %s"), i18n_int(a, L, r->errors[i].line)),
+                            _(L, "Column"), r->errors[i].field, _(L, "Reason"),
+                            r->errors[i].message);
                 html_raw_trusted(b, "</tbody></table></div></section>");
         }
         if (r->ncreated) {
