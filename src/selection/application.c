@@ -90,14 +90,20 @@ const struct app_transition application_transitions[] = {
     {APP_ACT_WITHDRAW, APP_SELECTED, APP_WITHDRAWN, PEOPLE, 1},
     {APP_ACT_WITHDRAW, APP_WAITLISTED, APP_WITHDRAWN, PEOPLE, 1},
     {APP_ACT_WITHDRAW, APP_REJECTED, APP_WITHDRAWN, PEOPLE, 1},
-    /* The evaluation module, once every assigned evaluator has submitted. */
+    /* The evaluation module, once every assigned evaluator has submitted; back when an
+     * evaluation is reopened. */
     {APP_ACT_SCORE, APP_ELIGIBLE, APP_SCORED, SYSTEM, 0},
-    /* The selection run: ranking, seats per region, waitlist; a seat freed later goes to the
-     * waitlist. */
+    {APP_ACT_UNSCORE, APP_SCORED, APP_ELIGIBLE, SYSTEM, 0},
+    /* The selection run: ranking, seats per region, waitlist; run again (a seat freed, a
+     * correction), it may move an application between its outcomes. */
     {APP_ACT_SELECT, APP_SCORED, APP_SELECTED, SYSTEM, 0},
     {APP_ACT_SELECT, APP_WAITLISTED, APP_SELECTED, SYSTEM, 0},
+    {APP_ACT_SELECT, APP_REJECTED, APP_SELECTED, SYSTEM, 0},
     {APP_ACT_WAITLIST, APP_SCORED, APP_WAITLISTED, SYSTEM, 0},
+    {APP_ACT_WAITLIST, APP_SELECTED, APP_WAITLISTED, SYSTEM, 0},
+    {APP_ACT_WAITLIST, APP_REJECTED, APP_WAITLISTED, SYSTEM, 0},
     {APP_ACT_REJECT, APP_SCORED, APP_REJECTED, SYSTEM, 0},
+    {APP_ACT_REJECT, APP_SELECTED, APP_REJECTED, SYSTEM, 0},
     {APP_ACT_REJECT, APP_WAITLISTED, APP_REJECTED, SYSTEM, 0},
 };
 

@@ -48,9 +48,11 @@ enum app_action {
         APP_ACT_REEVALUATE, /* eligible | ineligible -> eligible | ineligible */
         APP_ACT_WITHDRAW,   /* any status but withdrawn -> withdrawn */
         APP_ACT_SCORE,      /* eligible -> scored, once every evaluator has submitted */
-        APP_ACT_SELECT,     /* scored | waitlisted -> selected */
-        APP_ACT_WAITLIST,   /* scored -> waitlisted */
-        APP_ACT_REJECT,     /* scored | waitlisted -> rejected */
+        APP_ACT_UNSCORE,    /* scored -> eligible, when an evaluation is reopened */
+        /* The selection run, from scored, or again from its own outcome when it runs again: */
+        APP_ACT_SELECT,   /* scored | waitlisted | rejected -> selected */
+        APP_ACT_WAITLIST, /* scored | selected | rejected -> waitlisted */
+        APP_ACT_REJECT,   /* scored | selected | waitlisted -> rejected */
         /* Not status changes, judged by the same rules of who may: */
         APP_ACT_CREATE, /* a new draft */
         APP_ACT_EDIT,   /* the project of a draft */

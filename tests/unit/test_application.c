@@ -42,10 +42,15 @@ static const struct spec machine[] = {
     {APP_ACT_WITHDRAW, "waitlisted", "withdrawn", "P", 1},
     {APP_ACT_WITHDRAW, "rejected", "withdrawn", "P", 1},
     {APP_ACT_SCORE, "eligible", "scored", "S", 0},
+    {APP_ACT_UNSCORE, "scored", "eligible", "S", 0},
     {APP_ACT_SELECT, "scored", "selected", "S", 0},
     {APP_ACT_SELECT, "waitlisted", "selected", "S", 0},
+    {APP_ACT_SELECT, "rejected", "selected", "S", 0},
     {APP_ACT_WAITLIST, "scored", "waitlisted", "S", 0},
+    {APP_ACT_WAITLIST, "selected", "waitlisted", "S", 0},
+    {APP_ACT_WAITLIST, "rejected", "waitlisted", "S", 0},
     {APP_ACT_REJECT, "scored", "rejected", "S", 0},
+    {APP_ACT_REJECT, "selected", "rejected", "S", 0},
     {APP_ACT_REJECT, "waitlisted", "rejected", "S", 0},
 };
 #define NMACHINE (sizeof(machine) / sizeof(machine[0]))
@@ -154,10 +159,10 @@ test_every_change(void **state)
                                 }
                 }
         }
-        assert_int_equal(checked, 6L * 8 * APP_STATUS_COUNT * APP_STATUS_COUNT);
-        /* A submission and 8 withdrawals for 3 people, 4 re-evaluations for 2, and 8 changes
+        assert_int_equal(checked, 6L * 9 * APP_STATUS_COUNT * APP_STATUS_COUNT);
+        /* A submission and 8 withdrawals for 3 people, 4 re-evaluations for 2, and 13 changes
          * for the system. */
-        assert_int_equal(allowed, 3 + 3 * 8 + 2 * 4 + 8);
+        assert_int_equal(allowed, 3 + 3 * 8 + 2 * 4 + 13);
 }
 
 /* The cases people meet, with the answer they get. */
