@@ -169,7 +169,7 @@ application_store_events(struct db *db, const struct scope *scope, long long id,
         db_bind_int(st, ":id", id);
         store_bind_scope(st, scope);
         *out = arena_alloc(a, EVENTS_MAX * sizeof(**out));
-        int rc;
+        int rc = SQLITE_DONE;
         while (*n < EVENTS_MAX && (rc = sqlite3_step(st)) == SQLITE_ROW) {
                 struct application_event *e = &(*out)[(*n)++];
                 e->id = db_col_int(st, 0);
