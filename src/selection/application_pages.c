@@ -893,8 +893,11 @@ render_detail(struct request *req, const struct application *app, const struct e
                 html_printf(b, "<a class=\"button\" href=\"/applications/%lld/edit\">%s</a>",
                             app->id, _(L, "Edit"));
         int s = application_status_from_code(app->status);
-        if (s == APP_ELIGIBLE || s == APP_SCORED || s == APP_SELECTED || s == APP_WAITLISTED ||
-            s == APP_REJECTED)
+        /* The evaluations of the application (selection/evaluation_pages.c), for those who
+         * assign evaluators. */
+        if (user_can(req->user, PERM_PROGRAM_MANAGE) &&
+            (s == APP_ELIGIBLE || s == APP_SCORED || s == APP_SELECTED || s == APP_WAITLISTED ||
+             s == APP_REJECTED))
                 html_printf(b, "<a class=\"button\" href=\"/applications/%lld/evaluations\">%s</a>",
                             app->id, _(L, "Evaluations"));
         html_raw_trusted(b, "</div></div>");
