@@ -290,6 +290,9 @@ before(async () => {
   ids.programs = await programFixtures(admin, org.id);
   ids.call = await callFixture(admin, ids.programs.tranche);
   ids.apps = await applicationFixtures(admin, ids.call);
+  const run = await admin.api('POST', `/api/v1/calls/${ids.call}/selection`, { confirm_unscored: true });
+  assert.equal(run.status, 201, run.text);
+  ids.run = run.json().id;
   ids.evals = await evaluationFixtures(ids.programs.tranche);
 });
 
@@ -303,6 +306,7 @@ function pathOf(route) {
   if (!route.pattern.includes('{id}')) return route.pattern;
   const base = route.pattern.replace(/^\/api\/v1/, '');
   if (/^\/(programs|tranches)\//.test(base)) return route.pattern.replace('{id}', String(ids.programs[base.startsWith('/tranches/') ? 'tranche' : 'program']));
+  if (base.startsWith('/selection-runs/')) return route.pattern.replace('{id}', String(ids.run));
   if (base.startsWith('/calls/')) return route.pattern.replace('{id}', String(ids.call));
   if (/^\/applications\/\{id\}\/evaluat/.test(base)) return route.pattern.replace('{id}', String(ids.evals[route.key] ?? ids.evals.read));
   if (base.startsWith('/applications/')) return route.pattern.replace('{id}', String(ids.apps[route.key] ?? ids.apps.read));
@@ -557,6 +561,8 @@ async function bodyFor(route) {
     'PATCH /api/v1/calls/{id}': { json: { title_en: `changed ${w}` } },
     'POST /api/v1/calls/{id}/rules': { json: { rules_version: snap.calls.rules_version, rules: [{ kind: 'status_active' }] } },
     'POST /api/v1/calls/{id}/rules/preview': { json: { rules: [] } },
+    'POST /calls/{id}/selection': { form: [['confirm_unscored', '0'], ['confirm_unscored', '1']] },
+    'POST /api/v1/calls/{id}/selection': { json: { confirm_unscored: true } },
     'POST /applications': { form: [['call_id', String(ids.call)], ['register_number', ids.apps.free.page], ['project_summary', 'Projet'], ['requested_support', '']] },
     'POST /applications/{id}': { form: [['version', await appVersion('POST /applications/{id}')], ['project_summary', `changed ${w}`]] },
     'POST /applications/{id}/submit': { form: [['version', await appVersion('POST /applications/{id}/submit')]] },
