@@ -900,6 +900,10 @@ render_detail(struct request *req, const struct application *app, const struct e
              s == APP_REJECTED))
                 html_printf(b, "<a class=\"button\" href=\"/applications/%lld/evaluations\">%s</a>",
                             app->id, _(L, "Evaluations"));
+        /* The decision letter (selection/selection_pages.c), once there is a decision. */
+        if (s == APP_INELIGIBLE || s == APP_SELECTED || s == APP_WAITLISTED || s == APP_REJECTED)
+                html_printf(b, "<a class=\"button\" href=\"/applications/%lld/letter\">%s</a>",
+                            app->id, _(L, "Decision letter"));
         html_raw_trusted(b, "</div></div>");
         form_error_summary(req, e);
 

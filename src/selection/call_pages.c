@@ -378,6 +378,10 @@ page_call_show(struct request *req)
                             "<a class=\"button\" href=\"/applications?call=%lld\">%s</a>"
                             "<a class=\"button\" href=\"/calls/%lld/selection\">%s</a>",
                             c.id, _(L, "Applications"), c.id, _(L, "Selection"));
+        if (user_can(req->user, PERM_APPLICATION_WRITE))
+                html_printf(b,
+                            "<a class=\"button\" href=\"/calls/%lld/applications/import\">%s</a>",
+                            c.id, _(L, "Import applications"));
         html_printf(b, "<a class=\"button\" href=\"/calls/%lld/dashboard\">%s</a>", c.id,
                     _(L, "Dashboard"));
         if (user_can(req->user, PERM_PROGRAM_MANAGE))
