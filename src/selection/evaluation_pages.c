@@ -280,10 +280,13 @@ app_status_badge(struct request *req, const char *status)
 static void
 disagreement_badge(struct request *req, const struct evaluation_summary *s)
 {
-        html_status_badge(req, "ineligible",
-                          arena_printf(req->arena,
-                                       _(req->lang, "Evaluators disagree: %s points apart"),
-                                       points(req, s->spread)));
+        /* A short badge (it does not wrap), then the spread as text that may; in one wrapper,
+         * as a stacked table cell lays out its children as flex items. */
+        html_raw_trusted(&req->out, "<span>");
+        html_status_badge(req, "ineligible", _(req->lang, "Disagreement"));
+        html_printf(
+            &req->out, " %s</span>",
+            arena_printf(req->arena, _(req->lang, "%s points apart"), points(req, s->spread)));
 }
 
 static const char *
@@ -860,7 +863,7 @@ manage_page(struct request *req, const struct eval_all_view *v, const struct err
                         html_raw_trusted(b, "<p id=\"disagreement\">");
                         disagreement_badge(req, s);
                         html_printf(b, " %s</p>",
-                                    arena_printf(a, _(L, "More than the call's gap of %s points."),
+                                    arena_printf(a, _(L, "(the call allows %s points)."),
                                                  points(req, v->v.call.disagreement_gap)));
                 }
         } else {
@@ -884,7 +887,7 @@ manage_page(struct request *req, const struct eval_all_view *v, const struct err
         if (nsub > 0 && g->n > 0) {
                 html_printf(b, "<section class=\"panel\"><h2>%s</h2>", _(L, "Scores"));
                 html_printf(b,
-                            "<div class=\"table-wrap\"><table class=\"grid\" id=\"scores\">"
+                            "<div class=\"table-wrap scroll\"><table class=\"grid\" id=\"scores\">"
                             "<thead><tr><th scope=\"col\">%s</th>",
                             _(L, "Criterion"));
                 for (size_t i = 0; i < v->n; i++)
@@ -1288,7 +1291,7 @@ overview_page(struct request *req, const struct call *c, const struct errs *bulk
                     arena_printf(a, _(L, "%s of %s"), i18n_int(a, L, o->submitted),
                                  i18n_int(a, L, o->assigned - o->conflicts));
                 if (o->conflicts)
-                        progress = arena_printf(a, _(L, "%s (%s conflicts of interest)"), progress,
+                        progress = arena_printf(a, _(L, "%s; conflicts of interest: %s"), progress,
                                                 i18n_int(a, L, o->conflicts));
                 html_printf(b, "</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>",
                             _(L, "Evaluations submitted"), progress, _(L, "Total out of 100"),
