@@ -267,6 +267,19 @@ call_criteria_check(const struct call_criterion *crit, size_t n, struct errs *e)
         return e->n == before ? 0 : -1;
 }
 
+int
+call_criteria_same_scoring(const struct call_criterion *a, size_t na,
+                           const struct call_criterion *b, size_t nb)
+{
+        if (na != nb)
+                return 0;
+        for (size_t i = 0; i < na; i++)
+                if (strcmp(a[i].key, b[i].key) != 0 || a[i].weight != b[i].weight ||
+                    a[i].max != b[i].max)
+                        return 0;
+        return 1;
+}
+
 static const struct call_criterion default_criteria[] = {
     {"economic_viability", NULL, NULL, N_("Economic viability"), 25, 10},
     {"social_responsibility", NULL, NULL, N_("Social responsibility"), 20, 10},

@@ -92,6 +92,11 @@ int call_grid(const struct call *c, struct arena *a, struct scoring_grid *g);
  * characters). Problems go to e under "criteria[i].field". Returns 0 or -1. */
 int call_criteria_check(const struct call_criterion *crit, size_t n, struct errs *e);
 
+/* 1 when two grids score alike: the same keys in the same order with the same weights and
+ * maxima (labels may differ). Once evaluators have scored, a call's grid may change only so. */
+int call_criteria_same_scoring(const struct call_criterion *a, size_t na,
+                               const struct call_criterion *b, size_t nb);
+
 /* The default criteria (scoring_default_grid) with their English labels as msgids: translate
  * label_en with each catalog to fill label_ar and label_fr. Static; sets *n. */
 const struct call_criterion *call_default_criteria(size_t *n);

@@ -290,6 +290,13 @@ api_call_save(struct request *req, struct call *c)
                 reply_error(req, ERR_VALIDATION, NULL, e.list, e.n);
                 return;
         }
+        if (!creating && crit && call_grid_frozen(req, c, &e) != 0) {
+                if (e.n)
+                        reply_error(req, ERR_CONFLICT, NULL, e.list, e.n);
+                else
+                        reply_error(req, ERR_INTERNAL, NULL, NULL, 0);
+                return;
+        }
         int rc = creating ? call_store_insert(req->db, req->arena, c, req->user->id)
                           : call_store_update(req->db, req->arena, c, expected);
         switch (rc) {

@@ -378,6 +378,9 @@ page_call_show(struct request *req)
                             "<a class=\"button\" href=\"/applications?call=%lld\">%s</a>"
                             "<a class=\"button\" href=\"/calls/%lld/selection\">%s</a>",
                             c.id, _(L, "Applications"), c.id, _(L, "Selection"));
+        if (user_can(req->user, PERM_PROGRAM_MANAGE))
+                html_printf(b, "<a class=\"button\" href=\"/calls/%lld/evaluations\">%s</a>", c.id,
+                            _(L, "Evaluations"));
         if (user_can(req->user, PERM_APPLICATION_WRITE))
                 html_printf(b,
                             "<a class=\"button\" href=\"/calls/%lld/applications/import\">%s</a>",
@@ -776,6 +779,26 @@ seats_from_form(struct request *req, struct call *c, struct errs *e)
         c->nseats = ns;
 }
 
+int
+call_grid_frozen(struct request *req, const struct call *c, struct errs *e)
+{
+        struct call stored;
+        if (call_store_get(req->db, req->arena, c->id, &stored) != STORE_OK)
+                return -1;
+        if (call_criteria_same_scoring(stored.criteria, stored.ncriteria, c->criteria,
+                                       c->ncriteria))
+                return 0;
+        int scored = call_store_has_scores(req->db, c->id);
+        if (scored < 0)
+                return -1;
+        if (scored == 0)
+                return 0;
+        errs_add(e, "criteria",
+                 "Evaluators have already scored applications of this call: its criteria, weights "
+                 "and maxima can no longer change (labels can).");
+        return -1;
+}
+
 static void
 call_save(struct request *req, struct call *c)
 {
@@ -797,6 +820,15 @@ call_save(struct request *req, struct call *c)
                 return;
         }
         int creating = c->id == 0;
+        if (!creating && call_grid_frozen(req, c, &e) != 0) {
+                if (e.n) {
+                        call_form(req, c, &e);
+                        req->status = 409;
+                } else {
+                        reply_error(req, ERR_INTERNAL, NULL, NULL, 0);
+                }
+                return;
+        }
         if (creating) {
                 size_t n;
                 const struct elig_rule *def = eligibility_mourafaka_defaults(&n);

@@ -611,3 +611,16 @@ call_store_accompanied(struct db *db, long long program_id, long long cooperativ
         sqlite3_reset(st);
         return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
+
+int
+call_store_has_scores(struct db *db, long long call_id)
+{
+        sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM evaluation_score s JOIN application a ON"
+                                       " a.id = s.application_id WHERE a.call_id = :call LIMIT 1");
+        if (st == NULL)
+                return -1;
+        db_bind_int(st, ":call", call_id);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}

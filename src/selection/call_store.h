@@ -85,6 +85,9 @@ struct sqlite3_stmt *call_store_screen_open(struct db *db, const struct scope *s
                                             long long program_id, const char *region);
 int call_store_screen_next(struct sqlite3_stmt *st, struct coop *c, int *already_accompanied);
 
+/* Whether evaluators scored applications of call_id already (1 or 0), or -1 on error. */
+int call_store_has_scores(struct db *db, long long call_id);
+
 /* Whether program_id accompanies cooperative_id (0 or 1), or -1 on error. */
 int call_store_accompanied(struct db *db, long long program_id, long long cooperative_id);
 

@@ -48,6 +48,11 @@ int call_explain(struct request *req, const struct call *c, const struct elig_ru
 const char *call_title(struct request *req, const struct call *c);
 const char *call_program_name(struct request *req, const struct call *c);
 
+/* Refuses a change of c's scoring (criteria, weights, maxima) once evaluators have scored its
+ * applications: returns -1 with an error on "criteria" in e, or -1 without one on a database
+ * error, or 0 when the change is allowed. */
+int call_grid_frozen(struct request *req, const struct call *c, struct errs *e);
+
 /* A sentence describing a rule ("Legal age at most 4 years"), in the request's language. */
 const char *call_rule_text(struct request *req, const struct elig_rule *r);
 

@@ -425,7 +425,7 @@ page_evaluation_list(struct request *req)
                 return;
         }
         const char *title = _(L, "My evaluations");
-        page_begin(req, title, "programs");
+        page_begin(req, title, "evaluations");
         struct buf *b = &req->out;
         html_printf(b,
                     "<div class=\"page-head\"><div><h1>%s</h1><p class=\"sub\">%s</p></div></div>",
@@ -503,7 +503,7 @@ mine_page(struct request *req, const struct eval_mine_view *m, const char *const
         const struct eval_app_view *v = &m->v;
         const char *name = eval_coop_name(req, &v->app);
         const char *title = arena_printf(a, _(L, "Evaluation of %s"), name);
-        page_begin(req, title, "programs");
+        page_begin(req, title, "evaluations");
         struct buf *b = &req->out;
         html_printf(b, "<nav class=\"crumbs\"><a href=\"/evaluations\">%s</a>%s<bdi>%s</bdi></nav>",
                     _(L, "My evaluations"), sep_arrow(req), name);

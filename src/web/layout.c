@@ -46,6 +46,7 @@ page_begin(struct request *req, const char *title, const char *nav)
                     {"orgs", "/organisations", _(L, "Organisations"), PERM_COOP_READ},
                     {"programs", "/programs", _(L, "Programs"), PERM_NONE},
                     {"applications", "/applications", _(L, "Applications"), PERM_APPLICATION_READ},
+                    {"evaluations", "/evaluations", _(L, "My evaluations"), PERM_EVALUATE},
                     {"draws", "/draws", _(L, "Draws"), PERM_NONE},
                 };
                 for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {

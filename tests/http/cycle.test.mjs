@@ -121,6 +121,18 @@ describe('a selection cycle, step by step', () => {
     }
   });
 
+  test('once scored, the call\'s grid keeps its weights and maxima (labels may change)', async () => {
+    const c = (await manager.api('GET', `/api/v1/calls/${call.id}`)).json();
+    const heavier = c.criteria.map((k, i) => (i === 0 ? { ...k, weight: k.weight + 5 } : k));
+    const r = await manager.api('PATCH', `/api/v1/calls/${call.id}`, { criteria: heavier, version: c.version });
+    assert.equal(r.status, 409, r.text);
+    assert.ok('criteria' in r.json().error.fields);
+    const relabelled = c.criteria.map((k, i) => (i === 0 ? { ...k, label_en: 'Viability of the project' } : k));
+    const ok = await manager.api('PATCH', `/api/v1/calls/${call.id}`, { criteria: relabelled, version: c.version });
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.json().criteria[0].label_en, 'Viability of the project');
+  });
+
   test('the selection fills the seats as the rules say, computed here independently', async () => {
     const r = await manager.api('POST', `/api/v1/calls/${call.id}/selection`, {});
     assert.equal(r.status, 201, r.text);
