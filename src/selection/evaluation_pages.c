@@ -1273,10 +1273,27 @@ overview_page(struct request *req, const struct call *c, const struct errs *bulk
                     _(L, "Cooperative"), _(L, "Region"), _(L, "Status"),
                     _(L, "Evaluations submitted"), _(L, "Total out of 100"), _(L, "Agreement"));
         }
+        /* Every evaluation of the call in two statements, rather than some per row. */
+        struct evaluation *all = NULL;
+        size_t nall = 0;
+        if (n > 0 && evaluation_store_list_call(req->db, a, &req->user->scope, c->id, &all,
+                                                &nall) != STORE_OK)
+                nall = 0;
         for (size_t i = 0; i < n; i++) {
                 struct evaluation_overview *o = &rows[i];
                 struct evaluation_summary s;
-                if (eval_summary_of(req, c, &g, o->app.id, &s) != 0)
+                size_t lo = 0, hi = nall;
+                while (lo < hi) { /* the first evaluation of this application */
+                        size_t mid = lo + (hi - lo) / 2;
+                        if (all[mid].application_id < o->app.id)
+                                lo = mid + 1;
+                        else
+                                hi = mid;
+                }
+                size_t end = lo;
+                while (end < nall && all[end].application_id == o->app.id)
+                        end++;
+                if (summarize(req, c, &g, all + lo, end - lo, NULL, &s) != 0)
                         memset(&s, 0, sizeof(s));
                 html_printf(b,
                             "<tr id=\"app-%lld\"><th scope=\"row\" data-label=\"%s\"><a "

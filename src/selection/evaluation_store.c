@@ -155,6 +155,44 @@ evaluation_store_get(struct db *db, struct arena *a, long long application_id,
         return read_scores(db, a, out);
 }
 
+/* Orders evaluations by application, then evaluator, for the binary search below. */
+static int
+cmp_eval(const void *pa, const void *pb)
+{
+        const struct evaluation *a = *(struct evaluation *const *)pa;
+        const struct evaluation *b = *(struct evaluation *const *)pb;
+        if (a->application_id != b->application_id)
+                return a->application_id < b->application_id ? -1 : 1;
+        return (a->evaluator_id > b->evaluator_id) - (a->evaluator_id < b->evaluator_id);
+}
+
+/* Gives evs[0..n) their scores from st, which yields (application_id, evaluator_id, key,
+ * score) rows: one statement for them all instead of one per evaluation. */
+static int
+attach_scores(struct db *db, sqlite3_stmt *st, struct arena *a, struct evaluation *evs, size_t n)
+{
+        struct evaluation **index = arena_alloc(a, (n ? n : 1) * sizeof(*index));
+        for (size_t i = 0; i < n; i++) {
+                index[i] = &evs[i];
+                evs[i].scores = arena_alloc(a, SCORING_MAX_CRITERIA * sizeof(*evs[i].scores));
+                evs[i].nscores = 0;
+        }
+        qsort(index, n, sizeof(*index), cmp_eval);
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+                struct evaluation key = {.application_id = db_col_int(st, 0),
+                                         .evaluator_id = db_col_int(st, 1)};
+                struct evaluation *kp = &key,
+                                  **hit = bsearch(&kp, index, n, sizeof(*index), cmp_eval);
+                if (hit == NULL || (*hit)->nscores >= SCORING_MAX_CRITERIA)
+                        continue;
+                (*hit)->scores[(*hit)->nscores].key = db_col_text(a, st, 2);
+                (*hit)->scores[(*hit)->nscores++].score = db_col_int(st, 3);
+        }
+        sqlite3_reset(st);
+        return done_rc(db, rc, "evaluation scores");
+}
+
 int
 evaluation_store_list(struct db *db, struct arena *a, long long application_id,
                       struct evaluation **out, size_t *n)
@@ -173,10 +211,51 @@ evaluation_store_list(struct db *db, struct arena *a, long long application_id,
         sqlite3_reset(st);
         if (done_rc(db, rc, "evaluation list") != STORE_OK)
                 return STORE_ERROR;
-        for (size_t i = 0; i < *n; i++)
-                if (read_scores(db, a, &(*out)[i]) != STORE_OK)
-                        return STORE_ERROR;
-        return STORE_OK;
+        st = db_stmt(db, "SELECT application_id, evaluator_id, criterion_key, score FROM"
+                         " evaluation_score WHERE application_id = :a LIMIT 3200");
+        if (st == NULL)
+                return STORE_ERROR;
+        db_bind_int(st, ":a", application_id);
+        return attach_scores(db, st, a, *out, *n);
+}
+
+int
+evaluation_store_list_call(struct db *db, struct arena *a, const struct scope *scope,
+                           long long call_id, struct evaluation **out, size_t *n)
+{
+        sqlite3_stmt *st = db_stmt(
+            db, "SELECT " EVAL_COLUMNS EVAL_FROM " JOIN application a ON a.id = e.application_id"
+                " WHERE a.call_id = :call AND " SCOPE_SQL(
+                    "a.region_code") " ORDER BY e.application_id, e.assigned_at, e.evaluator_id "
+                                     "LIMIT 200000");
+        *n = 0;
+        if (st == NULL)
+                return STORE_ERROR;
+        db_bind_int(st, ":call", call_id);
+        store_bind_scope(st, scope);
+        size_t cap = 64;
+        *out = arena_alloc(a, cap * sizeof(**out));
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+                if (*n == cap) {
+                        struct evaluation *bigger = arena_alloc(a, 2 * cap * sizeof(*bigger));
+                        memcpy(bigger, *out, *n * sizeof(**out));
+                        *out = bigger;
+                        cap *= 2;
+                }
+                read_eval(st, a, 0, &(*out)[(*n)++]);
+        }
+        sqlite3_reset(st);
+        if (done_rc(db, rc, "call evaluations") != STORE_OK)
+                return STORE_ERROR;
+        st = db_stmt(db, "SELECT s.application_id, s.evaluator_id, s.criterion_key, s.score FROM"
+                         " evaluation_score s JOIN application a ON a.id = s.application_id"
+                         " WHERE a.call_id = :call AND " SCOPE_SQL("a.region_code"));
+        if (st == NULL)
+                return STORE_ERROR;
+        db_bind_int(st, ":call", call_id);
+        store_bind_scope(st, scope);
+        return attach_scores(db, st, a, *out, *n);
 }
 
 /* The state of an evaluation row in SQL, as evaluation_state_of computes it. */

@@ -52,6 +52,11 @@ int evaluation_store_get(struct db *db, struct arena *a, long long application_i
 int evaluation_store_list(struct db *db, struct arena *a, long long application_id,
                           struct evaluation **out, size_t *n);
 
+/* Every evaluation of call_id's applications within scope, with their scores, by application
+ * (two statements, whatever the number of applications). */
+int evaluation_store_list_call(struct db *db, struct arena *a, const struct scope *scope,
+                               long long call_id, struct evaluation **out, size_t *n);
+
 /* One row of "my evaluations". */
 struct evaluation_mine {
         struct evaluation_app app;
