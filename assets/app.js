@@ -73,6 +73,11 @@
     });
     var prov = document.getElementById('f-province_code'), com = document.getElementById('f-commune_code');
     if (prov && com) linkCommunes(prov, com);
+    // The current section stays in sight in the navigation line that scrolls on phones.
+    var current = document.querySelector('nav.main [aria-current="page"]');
+    if (current && current.parentNode.scrollWidth > current.parentNode.clientWidth)
+      current.parentNode.scrollLeft += current.getBoundingClientRect().left -
+        current.parentNode.getBoundingClientRect().left - 16;
     var summary = document.querySelector('.error-summary');
     if (summary) summary.focus();
   });
