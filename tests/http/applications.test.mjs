@@ -5,6 +5,7 @@
 // its per-row report, the region scope everywhere, CSRF and HTML escaping.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import {
   addDays,
   addYears,
@@ -34,6 +35,8 @@ let REF; // the open call's reference date
 
 before(async () => {
   env = await setupServer();
+  // These tests read the reasons of refusals in English, the language of the catalog's msgids.
+  execFileSync('sqlite3', [env.db, "UPDATE app_user SET lang = 'en'"]);
   admin = await tokenClient(env.base, env.db, 'admin');
   [manager, officer, officer06, coach, viewer] = await Promise.all(['manager', 'officer03', 'officer06', 'coach', 'viewer'].map((u) => loggedIn(env.base, u)));
   const code = uniqueWord('P').toUpperCase();
@@ -215,7 +218,7 @@ describe('submitting evaluates eligibility', () => {
     await fr.postForm('/lang', [['lang', 'fr'], ['next', '/']]);
     const pfr = await fr.get(`/applications/${ko.id}`);
     assert.match(htmlDecode(pfr.text), /4 ans/);
-    await fr.postForm('/lang', [['lang', 'ar'], ['next', '/']]);
+    await fr.postForm('/lang', [['lang', 'en'], ['next', '/']]);
   });
 
   test('the snapshot does not move when the cooperative or the rules change; re-evaluating takes the new data', async () => {

@@ -39,6 +39,8 @@ function sql(q) {
 
 before(async () => {
   env = await setupServer();
+  // These tests read the reasons of refusals in English, the language of the catalog's msgids.
+  execFileSync('sqlite3', [env.db, "UPDATE app_user SET lang = 'en'"]);
   admin = await tokenClient(env.base, env.db, 'admin');
   const logins = ['manager', 'officer03', 'officer06', 'coach', 'viewer'];
   api = { admin };
@@ -249,7 +251,8 @@ describe('an evaluator', () => {
     const page = await web.coach.get(`/applications/${mine.id}/evaluation`);
     assert.equal(page.status, 200);
     const text = htmlDecode(page.text);
-    assert.ok(text.includes(mine.coop.name_ar) && text.includes(mine.coop.register_number));
+    // In English (the language these tests read) a cooperative is named by its French name.
+    assert.ok(text.includes(mine.coop.name_fr) && text.includes(mine.coop.register_number));
     for (const secret of ['0661 99 88 77', 'Douar Secret 42', 'secret@example.ma', 'note privée']) {
       assert.ok(!text.includes(secret), `the page shows ${secret}`);
       assert.ok(!JSON.stringify(j).includes(secret), `the API shows ${secret}`);
