@@ -17,6 +17,7 @@
 #include "core/i18n.h"
 #include "core/log.h"
 #include "demo/demo.h"
+#include "demo/demo_cycle.h"
 #include "registry/coop_csv.h"
 #include "registry/coop_store.h"
 #include "registry/geo.h"
@@ -36,6 +37,8 @@ static const struct {
     {"officer06", "regional_officer", "06"},
     {"coach", "coach", NULL},
     {"viewer", "viewer", NULL},
+    {"evaluator1", "coach", NULL},
+    {"evaluator2", "coach", NULL},
 };
 
 static int
@@ -169,6 +172,10 @@ cmd_demo(int argc, char **argv)
                         fprintf(stderr, "murafiq demo: user %s: %s\n", demo_users[i].login, why);
                         goto done;
                 }
+        }
+        if (demo_cycle(db, seed, isatty(STDERR_FILENO) ? stderr : NULL) != 0) {
+                fail("demo", "entering the demo applications failed");
+                goto done;
         }
         rc = 0;
 done:

@@ -12,6 +12,8 @@ cat <<MSG
     officer06   regional officer, Casablanca-Settat (06) only
     coach       coach (read only)
     viewer      viewer (read only, no personal data)
+    evaluator1  evaluator of the demo call's applications (coach)
+    evaluator2  evaluator of the demo call's applications (coach)
 
   Stop with Ctrl-C. The data is in ./murafiq.db (delete it to start again).
 

@@ -171,3 +171,42 @@ describe('a selection cycle, step by step', () => {
     assert.equal(after[c03[2].id].reason, 'promoted_regional');
   });
 });
+
+describe('the demo call, under way', () => {
+  test('has applications entered by officers and the admin, evaluated and mostly scored', async () => {
+    const calls = (await manager.api('GET', '/api/v1/calls')).json().items;
+    const demo = calls.find((c) => c.code === 'MRF-T4-2026');
+    assert.ok(demo, 'the demo call exists');
+    const list = async (qs) => (await manager.api('GET', `/api/v1/applications?call=${demo.id}&per_page=1&${qs}`)).json().total;
+    const scored = await list('status=scored');
+    const eligible = await list('status=eligible');
+    const ineligible = await list('status=ineligible');
+    assert.ok(scored > 100, `${scored} scored`);
+    assert.ok(eligible > 0 && eligible < scored / 4, `${eligible} waiting for an evaluation`);
+    assert.ok(ineligible > 0, `${ineligible} found ineligible on submission`);
+    const mine = (await officer03.api('GET', `/api/v1/applications?call=${demo.id}&per_page=200`)).json();
+    assert.ok(mine.total > 0 && mine.items.every((a) => a.region_code === '03'), 'the officer sees those of region 03');
+    const ev = await tokenClient(env.base, env.db, 'evaluator1');
+    const todo = (await ev.api('GET', '/api/v1/evaluations?per_page=1')).json();
+    assert.ok(todo.total >= scored, `evaluator1 has ${todo.total} evaluations`);
+  });
+
+  test('a manager can run its selection, after the draws its ties need', async () => {
+    const demo = (await manager.api('GET', '/api/v1/calls')).json().items.find((c) => c.code === 'MRF-T4-2026');
+    let r = await manager.api('POST', `/api/v1/calls/${demo.id}/selection`, { confirm_unscored: true });
+    for (let round = 0; r.status === 409 && round < 3; round++) {
+      assert.equal(r.json().error.code, 'needs_draw', r.text);
+      for (const id of r.json().error.draws) {
+        const d = (await manager.api('GET', `/api/v1/draws/${id}`)).json();
+        assert.equal((await manager.api('POST', `/api/v1/draws/${id}/publish`, { version: d.version })).status, 200);
+        assert.equal((await manager.api('POST', `/api/v1/draws/${id}/result`, { sources: '12 34 56\n7 8\n' })).status, 200);
+      }
+      r = await manager.api('POST', `/api/v1/calls/${demo.id}/selection`, { confirm_unscored: true });
+    }
+    assert.equal(r.status, 201, r.text);
+    const run = r.json();
+    const selected = run.outcomes.filter((o) => o.status.startsWith('selected')).length;
+    assert.ok(selected > 0, `${selected} selected`);
+    assert.equal((await manager.api('GET', `/api/v1/selection-runs/${run.id}`)).json().replay_identical, true);
+  });
+});
