@@ -682,7 +682,8 @@ page_application_letter(struct request *req)
             "<p class=\"letter-to\"><bdi>%s</bdi><br><span class=\"ltr\"><bdi>%s</bdi></span>"
             "<br>%s</p>",
             coop, l.register_number,
-            arena_printf(a, "%s, %s", province_name(req, l.province), region_name(req, l.region)));
+            arena_printf(a, "%s%s%s", province_name(req, l.province), lang_is_rtl(L) ? "، " : ", ",
+                         region_name(req, l.region)));
         html_printf(
             b, "<h1>%s</h1>",
             arena_printf(a, _(L, "Decision on your application to: %s"), call_title(req, &c)));
