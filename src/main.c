@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "demo/demo.h"
 #include "demo/demo_cycle.h"
+#include "admin/account_store.h"
 #include "registry/coop_csv.h"
 #include "registry/coop_store.h"
 #include "registry/geo.h"
@@ -237,17 +238,119 @@ cmd_serve(int argc, char **argv)
 
 static const char user_help[] =
     "usage: murafiq user add --db PATH --login L --role ROLE [--region CODE]... --password-stdin\n"
-    "Creates an account. ROLE is admin, program_manager, regional_officer, coach or viewer;\n"
+    "       murafiq user disable --db PATH --login L\n"
+    "       murafiq user enable --db PATH --login L\n"
+    "       murafiq user list --db PATH\n"
+    "add creates an account. ROLE is admin, program_manager, regional_officer, coach or viewer;\n"
     "a regional officer needs one --region per region (HCP codes 01 to 12). The password\n"
-    "(12 to 128 characters) is read from the first line of standard input.\n";
+    "(12 to 128 characters) is read from the first line of standard input.\n"
+    "disable stops an account at once (its sessions and API tokens are deleted); enable lets\n"
+    "it log in again. list prints login, role, regions, disabled and last login, one a line.\n";
+
+static const char user_state_help[] =
+    "usage: murafiq user disable|enable --db PATH --login L\n"
+    "disable stops the account at once: its sessions and API tokens are deleted.\n"
+    "enable lets it log in again (with its password; API tokens must be created anew).\n";
+
+static const char user_list_help[] =
+    "usage: murafiq user list --db PATH\n"
+    "Prints every account, tab-separated: login, role, regions (comma-separated, - for none),\n"
+    "disabled (yes/no), last login (UTC, - for never).\n";
+
+/* user disable / user enable */
+static int
+user_set_disabled(int argc, char **argv, int disabled)
+{
+        static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                             {"login", required_argument, 0, 'l'},
+                                             {"help", no_argument, 0, 'h'},
+                                             {0, 0, 0, 0}};
+        const char *path = NULL, *login = NULL;
+        int c;
+        optind = 2;
+        while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+                if (c == 'd')
+                        path = optarg;
+                else if (c == 'l')
+                        login = optarg;
+                else if (c == 'h')
+                        return fputs(user_state_help, stdout), 0;
+                else
+                        return usage_error("user", "unknown option");
+        }
+        if (!path || !login || optind != argc)
+                return usage_error("user", "--db and --login are required");
+        struct db *db = open_existing("user", path);
+        if (db == NULL)
+                return EXIT_FAILURE;
+        struct arena *a = arena_new();
+        struct account acc;
+        int rc = account_store_find(db, login, a, &acc);
+        if (rc == STORE_OK)
+                rc = account_store_set_disabled(db, acc.id, disabled, acc.version, a);
+        arena_free(a);
+        db_close(db);
+        if (rc == STORE_NOT_FOUND)
+                return fail("user", "no user has this login");
+        if (rc != STORE_OK)
+                return fail("user", "the account could not be changed (database error)");
+        printf("%s user %s\n", disabled ? "disabled" : "enabled", login);
+        return 0;
+}
+
+static int
+user_list(int argc, char **argv)
+{
+        static const struct option opts[] = {
+            {"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        const char *path = NULL;
+        int c;
+        optind = 2;
+        while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+                if (c == 'd')
+                        path = optarg;
+                else if (c == 'h')
+                        return fputs(user_list_help, stdout), 0;
+                else
+                        return usage_error("user", "unknown option");
+        }
+        if (!path || optind != argc)
+                return usage_error("user", "--db is required");
+        struct db *db = open_existing("user", path);
+        if (db == NULL)
+                return EXIT_FAILURE;
+        struct arena *a = arena_new();
+        struct account *items;
+        size_t n;
+        int rc = account_store_list(db, a, &items, &n);
+        if (rc == STORE_OK) {
+                printf("login\trole\tregions\tdisabled\tlast_login\n");
+                for (size_t i = 0; i < n; i++) {
+                        printf("%s\t%s\t", items[i].login, items[i].role);
+                        if (items[i].regions[0] == NULL)
+                                fputs("-", stdout);
+                        for (size_t k = 0; items[i].regions[k]; k++)
+                                printf("%s%s", k ? "," : "", items[i].regions[k]);
+                        printf("\t%s\t%s\n", items[i].disabled ? "yes" : "no",
+                               items[i].last_login_at[0] ? items[i].last_login_at : "-");
+                }
+        }
+        arena_free(a);
+        db_close(db);
+        return rc == STORE_OK ? 0 : fail("user", "the accounts could not be read");
+}
 
 static int
 cmd_user(int argc, char **argv)
 {
         if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
                 return fputs(user_help, argc < 2 ? stderr : stdout), argc < 2 ? EXIT_USAGE : 0;
+        if (strcmp(argv[1], "disable") == 0 || strcmp(argv[1], "enable") == 0)
+                return user_set_disabled(argc, argv, strcmp(argv[1], "disable") == 0);
+        if (strcmp(argv[1], "list") == 0)
+                return user_list(argc, argv);
         if (strcmp(argv[1], "add") != 0)
-                return usage_error("user", "the only subcommand is add");
+                return usage_error("user", "the subcommands are add, disable, enable and list");
         static const struct option opts[] = {{"db", required_argument, 0, 'd'},
                                              {"login", required_argument, 0, 'l'},
                                              {"role", required_argument, 0, 'r'},
@@ -554,7 +657,7 @@ static const struct command {
     {"init", cmd_init, "create an empty database with the reference geography"},
     {"demo", cmd_demo, "fill a database with generated demo data and demo accounts"},
     {"serve", cmd_serve, "serve the web interface and the JSON API"},
-    {"user", cmd_user, "user add: create an account"},
+    {"user", cmd_user, "user add|disable|enable|list: manage accounts"},
     {"token", cmd_token, "token create: print an API token for a user"},
     {"import", cmd_import, "import cooperatives from CSV"},
     {"export", cmd_export, "export cooperatives as CSV"},

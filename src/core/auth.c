@@ -176,6 +176,14 @@ auth_session_start(struct db *db, struct arena *a, long long user_id, char **csr
         sqlite3_reset(st);
         if (rc != SQLITE_DONE)
                 return NULL;
+        /* A session starts only at a login: this is the account's last login. */
+        st = db_stmt(db, "UPDATE app_user SET last_login_at = :at WHERE id = :u");
+        if (st) {
+                db_bind_text(st, ":at", db_now(a));
+                db_bind_int(st, ":u", user_id);
+                sqlite3_step(st);
+                sqlite3_reset(st);
+        }
         /* Expired sessions are swept at each login: cheap, and no timer thread is needed. */
         st = db_stmt(db, "DELETE FROM session WHERE last_seen < :idle OR created_at < :max");
         if (st) {
@@ -190,8 +198,8 @@ auth_session_start(struct db *db, struct arena *a, long long user_id, char **csr
 struct user *
 auth_load_user(struct db *db, struct arena *a, long long id)
 {
-        sqlite3_stmt *st = db_stmt(db, "SELECT login, role, lang FROM app_user"
-                                       " WHERE id = :id AND disabled = 0");
+        sqlite3_stmt *st = db_stmt(db, "SELECT login, role, lang, must_change_password"
+                                       " FROM app_user WHERE id = :id AND disabled = 0");
         if (st == NULL)
                 return NULL;
         db_bind_int(st, ":id", id);
@@ -204,6 +212,7 @@ auth_load_user(struct db *db, struct arena *a, long long id)
         u->login = db_col_text(a, st, 0);
         int role = role_from_name((const char *)sqlite3_column_text(st, 1));
         int lang = lang_from_code((const char *)sqlite3_column_text(st, 2));
+        u->must_change_password = db_col_int(st, 3) != 0;
         sqlite3_reset(st);
         if (role < 0)
                 return NULL;

@@ -149,6 +149,8 @@ user_can(const struct user *u, enum perm perm)
         case PERM_ORG_WRITE:
         case PERM_PROGRAM_MANAGE:
                 return manager;
+        case PERM_ADMIN:
+                return r == ROLE_ADMIN;
         }
         return 0;
 }
@@ -385,6 +387,18 @@ serve_asset(struct request *req, const char *name)
         req->static_size = f->size;
 }
 
+/* The routes a user whose password must be changed may still reach. */
+static int
+password_change_allows(const struct route *route)
+{
+        static const char *const open[] = {"/account/password", "/logout", "/lang",
+                                           "/healthz",          "/login",  NULL};
+        for (size_t i = 0; open[i]; i++)
+                if (strcmp(route->pattern, open[i]) == 0)
+                        return 1;
+        return 0;
+}
+
 static void
 dispatch(struct request *req)
 {
@@ -438,6 +452,14 @@ dispatch(struct request *req)
                 }
                 if (!req->is_api)
                         prelogin_token(req);
+        }
+        /* After a password reset, only the change form (and leaving) is open until it is used. */
+        if (req->user && req->user->must_change_password && !password_change_allows(route)) {
+                if (req->is_api)
+                        reply_error(req, ERR_PASSWORD_CHANGE, NULL, NULL, 0);
+                else
+                        reply_redirect(req, "/account/password");
+                return;
         }
         if (req->user && !user_can(req->user, route->perm)) {
                 reply_error(req, ERR_FORBIDDEN, NULL, NULL, 0);

@@ -42,6 +42,7 @@ enum perm {
         /* Evaluate the applications assigned to you (any logged-in user: which ones is the
          * evaluation store's "WHERE evaluator_id = :me"). */
         PERM_EVALUATE,
+        PERM_ADMIN, /* account administration: the admin role only */
 };
 
 /*
@@ -60,7 +61,8 @@ struct user {
         enum role role;
         enum lang lang;
         struct scope scope;
-        const char **regions; /* NULL-terminated region codes (may be empty) */
+        const char **regions;     /* NULL-terminated region codes (may be empty) */
+        int must_change_password; /* set by a reset: every page leads to /account/password */
 };
 
 struct param {
@@ -180,6 +182,7 @@ enum app_error {
         ERR_TOO_LARGE,       /* 413 too_large */
         ERR_VALIDATION,      /* 422 validation_failed */
         ERR_INTERNAL,        /* 500 internal */
+        ERR_PASSWORD_CHANGE, /* 403 password_change_required */
 };
 /* Answers err with message (translated; NULL gives the error's default) and field errors. */
 void reply_error(struct request *req, enum app_error err, const char *message,

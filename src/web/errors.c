@@ -22,6 +22,8 @@ static const struct {
     [ERR_VALIDATION] = {422, "validation_failed", N_("Some fields need correcting.")},
     [ERR_INTERNAL] = {500, "internal",
                       N_("Something went wrong on our side. Nothing was saved; try again.")},
+    [ERR_PASSWORD_CHANGE] = {403, "password_change_required",
+                             N_("Change your password before going on.")},
 };
 
 void

@@ -48,6 +48,7 @@ page_begin(struct request *req, const char *title, const char *nav)
                     {"applications", "/applications", _(L, "Applications"), PERM_APPLICATION_READ},
                     {"evaluations", "/evaluations", _(L, "My evaluations"), PERM_EVALUATE},
                     {"draws", "/draws", _(L, "Draws"), PERM_NONE},
+                    {"accounts", "/admin/users", _(L, "Accounts"), PERM_ADMIN},
                 };
                 for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
                         if (!user_can(req->user, items[i].perm))
@@ -77,8 +78,10 @@ page_begin(struct request *req, const char *title, const char *nav)
         if (req->user) {
                 html_printf(b,
                             "<form method=\"post\" action=\"/logout\" class=\"logout\">"
-                            "<span class=\"who\"><bdi>%s</bdi> · %s</span>",
-                            req->user->login, _(L, role_label(req->user->role)));
+                            "<span class=\"who\"><a href=\"/account/password\" title=\"%s\">"
+                            "<bdi>%s</bdi></a> · %s</span>",
+                            _(L, "Change your password"), req->user->login,
+                            _(L, role_label(req->user->role)));
                 page_csrf(req);
                 html_printf(b, "<button>%s</button></form>", _(L, "Log out"));
         }

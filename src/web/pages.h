@@ -174,4 +174,25 @@ void api_draw_get(struct request *req);
 void api_draw_publish(struct request *req);
 void api_draw_result(struct request *req);
 
+/* admin/account_pages.c */
+void page_account_list(struct request *req);
+void page_account_new(struct request *req);
+void page_account_create(struct request *req);
+void page_account_show(struct request *req);
+void page_account_update(struct request *req);
+void page_account_disable(struct request *req);
+void page_account_enable(struct request *req);
+void page_account_password(struct request *req);
+void page_own_password(struct request *req);
+void page_own_password_post(struct request *req);
+
+/* admin/account_api.c */
+void api_account_list(struct request *req);
+void api_account_create(struct request *req);
+void api_account_get(struct request *req);
+void api_account_patch(struct request *req);
+void api_account_disable(struct request *req);
+void api_account_enable(struct request *req);
+void api_account_password(struct request *req);
+
 #endif

@@ -199,5 +199,24 @@ const struct route routes[] = {
     {METHOD_POST, "/api/v1/draws/{id}/publish", api_draw_publish, ROUTE_API, PERM_PROGRAM_MANAGE},
     {METHOD_POST, "/api/v1/draws/{id}/result", api_draw_result, ROUTE_API, PERM_PROGRAM_MANAGE},
 
+    /* accounts (src/admin/) */
+    {METHOD_GET, "/admin/users", page_account_list, 0, PERM_ADMIN},
+    {METHOD_GET, "/admin/users/new", page_account_new, 0, PERM_ADMIN},
+    {METHOD_POST, "/admin/users", page_account_create, 0, PERM_ADMIN},
+    {METHOD_GET, "/admin/users/{id}", page_account_show, 0, PERM_ADMIN},
+    {METHOD_POST, "/admin/users/{id}", page_account_update, 0, PERM_ADMIN},
+    {METHOD_POST, "/admin/users/{id}/disable", page_account_disable, 0, PERM_ADMIN},
+    {METHOD_POST, "/admin/users/{id}/enable", page_account_enable, 0, PERM_ADMIN},
+    {METHOD_POST, "/admin/users/{id}/password", page_account_password, 0, PERM_ADMIN},
+    {METHOD_GET, "/account/password", page_own_password, 0, PERM_NONE},
+    {METHOD_POST, "/account/password", page_own_password_post, 0, PERM_NONE},
+    {METHOD_GET, "/api/v1/users", api_account_list, ROUTE_API, PERM_ADMIN},
+    {METHOD_POST, "/api/v1/users", api_account_create, ROUTE_API, PERM_ADMIN},
+    {METHOD_GET, "/api/v1/users/{id}", api_account_get, ROUTE_API, PERM_ADMIN},
+    {METHOD_PATCH, "/api/v1/users/{id}", api_account_patch, ROUTE_API, PERM_ADMIN},
+    {METHOD_POST, "/api/v1/users/{id}/disable", api_account_disable, ROUTE_API, PERM_ADMIN},
+    {METHOD_POST, "/api/v1/users/{id}/enable", api_account_enable, ROUTE_API, PERM_ADMIN},
+    {METHOD_POST, "/api/v1/users/{id}/password", api_account_password, ROUTE_API, PERM_ADMIN},
+
     {0, NULL, NULL, 0, PERM_NONE},
 };

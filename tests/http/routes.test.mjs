@@ -51,12 +51,15 @@ const ROUTES = parseRoutes(ROUTES_C);
 /** What each role may do, from the table of docs/API.md (not from the server's code). */
 const ROLE_PERMS = {
   admin: 'all',
-  manager: 'all',
+  manager: { except: ['PERM_ADMIN'] },
   officer03: ['PERM_NONE', 'PERM_COOP_READ', 'PERM_COOP_WRITE', 'PERM_PERSON_READ', 'PERM_PERSON_WRITE', 'PERM_NATIONAL_ID', 'PERM_EXPORT', 'PERM_APPLICATION_READ', 'PERM_APPLICATION_WRITE', 'PERM_EVALUATE'],
   coach: ['PERM_NONE', 'PERM_COOP_READ', 'PERM_PERSON_READ', 'PERM_EVALUATE'],
   viewer: ['PERM_NONE', 'PERM_COOP_READ', 'PERM_EVALUATE'],
 };
-const allowed = (role, perm) => ROLE_PERMS[role] === 'all' || ROLE_PERMS[role].includes(perm);
+const allowed = (role, perm) => {
+  const p = ROLE_PERMS[role];
+  return p === 'all' || (Array.isArray(p) ? p.includes(perm) : !p.except.includes(perm));
+};
 
 /** GET routes that answer something other than an HTML page (with the content type expected),
  * and GET routes that redirect a logged-in user. Every other GET route must be an HTML page. */
@@ -294,6 +297,7 @@ before(async () => {
   assert.equal(run.status, 201, run.text);
   ids.run = run.json().id;
   ids.evals = await evaluationFixtures(ids.programs.tranche);
+  ids.users = await userFixtures();
 });
 
 after(async () => {
@@ -310,6 +314,7 @@ function pathOf(route) {
   if (base.startsWith('/calls/')) return route.pattern.replace('{id}', String(ids.call));
   if (/^\/applications\/\{id\}\/evaluat/.test(base)) return route.pattern.replace('{id}', String(ids.evals[route.key] ?? ids.evals.read));
   if (base.startsWith('/applications/')) return route.pattern.replace('{id}', String(ids.apps[route.key] ?? ids.apps.read));
+  if (/^\/(admin\/)?users\//.test(base)) return route.pattern.replace('{id}', String(ids.users[route.key] ?? ids.users.read));
   if (/^\/(public\/)?draws\//.test(base)) return route.pattern.replace('{id}', String(ids.draws[route.key] ?? ids.draws.drawn));
   const kind = base.startsWith('/cooperatives/') ? 'coop' : base.startsWith('/people/') ? 'person' : base.startsWith('/organisations/') ? 'org' : null;
   assert.ok(kind, `routes.test.mjs knows no record kind for ${route.pattern}: teach pathOf()`);
@@ -492,6 +497,40 @@ async function evaluationSnapshot() {
   return out;
 }
 
+/** Accounts (tests/http/accounts.test.mjs tests them in depth): fixture users of their own (the
+ * demo users log in here, so they are never disabled or reset): one to read, and one per write
+ * route in the state it needs (a disabled one to enable). 'self' has a temporary password and
+ * changes it by POST /account/password. */
+const USER_TEMP = 'routes-temporary-2026';
+async function userFixtures() {
+  const mk = async (disabled = false) => {
+    const r = await admin.api('POST', '/api/v1/users', { login: uniqueWord('us').toLowerCase().slice(0, 30), role: 'coach', password: USER_TEMP });
+    assert.equal(r.status, 201, r.text);
+    if (disabled) assert.equal((await admin.api('POST', `/api/v1/users/${r.json().id}/disable`)).status, 200);
+    return r.json();
+  };
+  const self = await mk();
+  return {
+    read: (await mk()).id,
+    selfLogin: self.login,
+    'POST /admin/users/{id}': (await mk()).id,
+    'POST /admin/users/{id}/disable': (await mk()).id,
+    'POST /admin/users/{id}/enable': (await mk(true)).id,
+    'POST /admin/users/{id}/password': (await mk()).id,
+    'PATCH /api/v1/users/{id}': (await mk()).id,
+    'POST /api/v1/users/{id}/disable': (await mk()).id,
+    'POST /api/v1/users/{id}/enable': (await mk(true)).id,
+    'POST /api/v1/users/{id}/password': (await mk()).id,
+  };
+}
+async function userVersion(key) {
+  return String((await admin.api('GET', `/api/v1/users/${ids.users[key]}`)).json().version);
+}
+async function userSnapshot() {
+  const r = (await admin.api('GET', '/api/v1/users')).json();
+  return { total: r.total, items: r.items.map((u) => [u.id, u.login, u.role, u.regions, u.disabled, u.must_change_password, u.version]) };
+}
+
 async function callSnapshot() {
   const list = (await admin.api('GET', '/api/v1/calls')).json();
   const one = (await admin.api('GET', `/api/v1/calls/${ids.call}`)).json();
@@ -513,7 +552,7 @@ async function snapshot() {
     get('/api/v1/people?per_page=1'),
     get('/api/v1/organisations?per_page=1'),
   ]);
-  return { coop, person, org, totals: [coops.total, people.total, orgs.total], draws: await drawSnapshot(), programs: await programSnapshot(), calls: await callSnapshot(), applications: await applicationSnapshot(), evaluations: await evaluationSnapshot() };
+  return { coop, person, org, totals: [coops.total, people.total, orgs.total], draws: await drawSnapshot(), programs: await programSnapshot(), calls: await callSnapshot(), applications: await applicationSnapshot(), evaluations: await evaluationSnapshot(), users: await userSnapshot() };
 }
 
 /** A body that the route would accept (so that a refusal is due to what is missing). */
@@ -590,6 +629,17 @@ async function bodyFor(route) {
     'POST /api/v1/applications/{id}/evaluators/remove': { json: { evaluator_id: ids.evals.uid.viewer } },
     'POST /api/v1/applications/{id}/evaluations/reopen': { json: { evaluator_id: ids.evals.uid.viewer, reason: 'À revoir' } },
     'POST /api/v1/calls/{id}/evaluators': { json: { evaluator_ids: [ids.evals.uid.coach], region: '12' } },
+    'POST /admin/users': { form: [['login', uniqueWord('us').toLowerCase().slice(0, 30)], ['role', 'regional_officer'], ['regions', '03'], ['lang', 'fr'], ['password', USER_TEMP]] },
+    'POST /admin/users/{id}': { form: [['version', await userVersion('POST /admin/users/{id}')], ['role', 'viewer'], ['regions', '05'], ['lang', 'fr']] },
+    'POST /admin/users/{id}/disable': { form: [['version', await userVersion('POST /admin/users/{id}/disable')]] },
+    'POST /admin/users/{id}/enable': { form: [['version', await userVersion('POST /admin/users/{id}/enable')]] },
+    'POST /admin/users/{id}/password': { form: [['version', await userVersion('POST /admin/users/{id}/password')], ['password', '']] },
+    'POST /account/password': { form: [['current_password', USER_TEMP], ['password', 'routes-own-password-2026'], ['password_confirm', 'routes-own-password-2026']] },
+    'POST /api/v1/users': { json: { login: uniqueWord('us').toLowerCase().slice(0, 30), role: 'viewer', regions: ['03'], password: USER_TEMP } },
+    'PATCH /api/v1/users/{id}': { json: { role: 'regional_officer', regions: ['03', '06'], version: Number(await userVersion('PATCH /api/v1/users/{id}')) } },
+    'POST /api/v1/users/{id}/disable': { json: { version: Number(await userVersion('POST /api/v1/users/{id}/disable')) } },
+    'POST /api/v1/users/{id}/enable': { json: {} },
+    'POST /api/v1/users/{id}/password': { json: { password: 'routes-reset-password-2026' } },
   };
   return bodies[route.key] || (route.api ? { json: {} } : { form: [['x', '1']] });
 }
@@ -764,7 +814,7 @@ describe('every GET page is well-formed HTML with the security headers', () => {
     for (const lang of ['fr', 'en', 'ar']) {
       const sw = await c.postForm('/lang', [['lang', lang], ['next', '/about']]);
       assert.equal(sw.status, 303);
-      for (const route of GETS.filter((r) => !NON_HTML[r.key] && !LOGGED_IN_REDIRECTS[r.key])) {
+      for (const route of GETS.filter((r) => !NON_HTML[r.key] && !LOGGED_IN_REDIRECTS[r.key] && allowed('manager', r.perm))) {
         const r = await c.get(pathOf(route));
         assert.equal(r.status, 200, `${route.key} in ${lang}`);
         assert.equal(assertHtml(r, `${route.key} in ${lang}`).lang, lang);
@@ -943,7 +993,9 @@ describe('CSRF', () => {
 
   test('with the token, the same requests are accepted (so the 403 above was the CSRF check)', async () => {
     for (const route of WRITES) {
-      const c = await loggedIn(env.base, 'admin');
+      // The password change acts on the logged-in user: a fixture user with a temporary one.
+      const c = await loggedIn(env.base, route.key === 'POST /account/password' ? ids.users.selfLogin : 'admin', route.key === 'POST /account/password' ? USER_TEMP : DEMO_PASSWORD);
+      if (route.key === 'POST /account/password') await c.get('/account/password');
       const r = await send(c, route, await bodyFor(route), true);
       assert.ok(r.status < 400, `${route.key} with the token: ${r.status} ${r.text.slice(0, 300)}`);
     }
