@@ -2,6 +2,8 @@
 #include "auth.h"
 
 #include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -10,9 +12,24 @@
 #include "http.h"
 #include "log.h"
 
+/* argon2id parameters: libsodium's "interactive" level is t=2, m=64 MiB (p is always 1), above
+ * OWASP ASVS's t=2, m=19 MiB, p=1. A login with a hash made with lower ones is rehashed. */
+#define AUTH_OPSLIMIT crypto_pwhash_OPSLIMIT_INTERACTIVE
+#define AUTH_MEMLIMIT crypto_pwhash_MEMLIMIT_INTERACTIVE
+
+/* Factor applied to throttling delays; set once at start, read by every thread. */
+static double throttle_scale = 1.0;
+
 int
 auth_init(void)
 {
+        const char *scale = getenv("MURAFIQ_THROTTLE_SCALE");
+        if (scale && *scale) {
+                char *end = NULL;
+                double f = strtod(scale, &end);
+                if (end && *end == '\0' && f > 0 && f <= 1)
+                        throttle_scale = f;
+        }
         return sodium_init() < 0 ? -1 : 0;
 }
 
@@ -53,9 +70,8 @@ char *
 auth_hash_password(struct arena *a, const char *password)
 {
         char *out = arena_alloc(a, crypto_pwhash_STRBYTES);
-        if (crypto_pwhash_str_alg(
-                out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
+        if (crypto_pwhash_str_alg(out, password, strlen(password), AUTH_OPSLIMIT, AUTH_MEMLIMIT,
+                                  crypto_pwhash_ALG_ARGON2ID13) != 0)
                 return NULL;
         return out;
 }
@@ -130,16 +146,38 @@ done:
         return id;
 }
 
-long long
-auth_check_password(struct db *db, struct arena *a, const char *login, const char *password)
+/* Replaces the hash of user id after a login with an outdated hash; a failure only logs. */
+static void
+rehash(struct db *db, struct arena *a, long long id, const char *password)
 {
+        char *hash = auth_hash_password(a, password);
+        sqlite3_stmt *st =
+            hash ? db_stmt(db, "UPDATE app_user SET password_hash = :h WHERE id = :u") : NULL;
+        if (st == NULL) {
+                log_error("cannot rehash the password of user %lld", id);
+                return;
+        }
+        db_bind_text(st, ":h", hash);
+        db_bind_int(st, ":u", id);
+        if (sqlite3_step(st) != SQLITE_DONE)
+                log_error("cannot rehash the password of user %lld", id);
+        sqlite3_reset(st);
+}
+
+long long
+auth_check_password_why(struct db *db, struct arena *a, const char *login, const char *password,
+                        const char **reason)
+{
+        const char *why_dummy;
+        if (reason == NULL)
+                reason = &why_dummy;
+        *reason = "database error";
         /* A fixed dummy hash so that an unknown login costs the same time as a known one. */
         static char dummy[crypto_pwhash_STRBYTES];
         if (dummy[0] == '\0') {
                 char tmp[crypto_pwhash_STRBYTES];
-                if (crypto_pwhash_str_alg(
-                        tmp, "murafiq-dummy", 13, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) == 0)
+                if (crypto_pwhash_str_alg(tmp, "murafiq-dummy", 13, AUTH_OPSLIMIT, AUTH_MEMLIMIT,
+                                          crypto_pwhash_ALG_ARGON2ID13) == 0)
                         memcpy(dummy, tmp, sizeof(dummy));
         }
         sqlite3_stmt *st = db_stmt(db, "SELECT id, password_hash FROM app_user"
@@ -155,7 +193,149 @@ auth_check_password(struct db *db, struct arena *a, const char *login, const cha
         }
         sqlite3_reset(st);
         int ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
-        return ok && id > 0 ? id : -1;
+        if (id <= 0) {
+                *reason = "unknown login";
+                return -1;
+        }
+        if (!ok) {
+                *reason = "wrong password";
+                return -1;
+        }
+        if (crypto_pwhash_str_needs_rehash(hash, AUTH_OPSLIMIT, AUTH_MEMLIMIT) != 0)
+                rehash(db, a, id, password);
+        *reason = NULL;
+        return id;
+}
+
+long long
+auth_check_password(struct db *db, struct arena *a, const char *login, const char *password)
+{
+        return auth_check_password_why(db, a, login, password, NULL);
+}
+
+/* ---- throttling of failed logins ---- */
+
+long long
+auth_throttle_delay_ms(long long failures, long long limit, long long base_ms, long long max_ms)
+{
+        if (failures < limit || limit < 1)
+                return 0;
+        long long d = base_ms;
+        for (long long k = limit; k < failures && d < max_ms; k++)
+                d *= 2;
+        return d < max_ms ? d : max_ms;
+}
+
+long long
+auth_retry_after_seconds(long long ms)
+{
+        long long s = (ms + 999) / 1000;
+        return s < 1 ? 1 : s;
+}
+
+static long long
+now_ms(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Milliseconds still to wait for failures counted by st (bound :k, :since) under limit. */
+static int
+throttle_wait(sqlite3_stmt *st, const char *key, long long since, long long limit, long long now,
+              long long *wait)
+{
+        db_bind_text(st, ":k", key);
+        db_bind_int(st, ":since", since);
+        int rc = sqlite3_step(st);
+        long long n = rc == SQLITE_ROW ? db_col_int(st, 0) : 0;
+        long long last = rc == SQLITE_ROW ? db_col_int(st, 1) : 0;
+        sqlite3_reset(st);
+        if (rc != SQLITE_ROW)
+                return -1;
+        long long delay = (long long)((double)auth_throttle_delay_ms(n, limit, THROTTLE_BASE_MS,
+                                                                     THROTTLE_MAX_MS) *
+                                      throttle_scale);
+        long long w = last + delay - now;
+        if (delay > 0 && w > *wait)
+                *wait = w;
+        return 0;
+}
+
+long long
+auth_throttle_begin(struct db *db, const char *login, const char *ip)
+{
+        long long now = now_ms(), since = now - THROTTLE_WINDOW_MS, wait = 0;
+        /* Check and record in one write transaction, so that parallel guesses are serialised
+         * and each sees the ones before it. */
+        if (db_begin(db) != 0)
+                return -1;
+        sqlite3_stmt *by_login = db_stmt(db, "SELECT count(*), coalesce(max(at), 0) FROM"
+                                             " login_failure WHERE login = :k AND at >= :since");
+        sqlite3_stmt *by_ip = db_stmt(db, "SELECT count(*), coalesce(max(at), 0) FROM"
+                                          " login_failure WHERE ip = :k AND at >= :since");
+        if (by_login == NULL || by_ip == NULL ||
+            throttle_wait(by_login, login, since, THROTTLE_LOGIN_LIMIT, now, &wait) != 0 ||
+            throttle_wait(by_ip, ip, since, THROTTLE_IP_LIMIT, now, &wait) != 0)
+                goto fail;
+        if (wait > 0) {
+                db_rollback(db);
+                return auth_retry_after_seconds(wait);
+        }
+        sqlite3_stmt *st = db_stmt(db, "DELETE FROM login_failure WHERE at < :since");
+        if (st == NULL)
+                goto fail;
+        db_bind_int(st, ":since", since);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+                goto fail;
+        st = db_stmt(db, "INSERT INTO login_failure (login, ip, at) VALUES (:l, :ip, :at)");
+        if (st == NULL)
+                goto fail;
+        db_bind_text(st, ":l", login);
+        db_bind_text(st, ":ip", ip);
+        db_bind_int(st, ":at", now);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE || db_commit(db) != 0)
+                goto fail;
+        return 0;
+fail:
+        db_rollback(db);
+        return -1;
+}
+
+void
+auth_throttle_clear(struct db *db, const char *login)
+{
+        sqlite3_stmt *st = db_stmt(db, "DELETE FROM login_failure WHERE login = :l");
+        if (st == NULL)
+                return;
+        db_bind_text(st, ":l", login);
+        if (sqlite3_step(st) != SQLITE_DONE)
+                log_error("cannot clear the failed logins of %s", login);
+        sqlite3_reset(st);
+}
+
+void
+auth_log_failure(const char *login, const char *ip, const char *reason)
+{
+        /* The login is what a stranger typed: control characters, quotes and backslashes are
+         * written as \xNN so that a log line stays one line and cannot be forged. */
+        char esc[64 * 4 + 1];
+        size_t n = 0;
+        for (const unsigned char *p = (const unsigned char *)(login ? login : "");
+             *p && n + 5 < sizeof(esc); p++) {
+                if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\')
+                        n += (size_t)snprintf(esc + n, sizeof(esc) - n, "\\x%02x", *p);
+                else
+                        esc[n++] = (char)*p;
+        }
+        esc[n] = '\0';
+        log_info("login failed: login=\"%s\" ip=%s reason=%s", esc, ip ? ip : "-",
+                 reason ? reason : "-");
 }
 
 char *

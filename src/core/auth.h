@@ -11,7 +11,7 @@ struct user;
 #define SESSION_IDLE_SECONDS (30 * 60)
 #define SESSION_MAX_SECONDS  (12 * 60 * 60)
 
-/* Initialises libsodium. Returns 0 or -1. */
+/* Initialises libsodium and reads MURAFIQ_THROTTLE_SCALE (once). Returns 0 or -1. */
 int auth_init(void);
 /* Writes n random bytes as 2n hex characters into the arena. */
 char *auth_random_hex(struct arena *a, size_t n);
@@ -32,6 +32,41 @@ long long auth_user_create(struct db *db, const char *login, const char *role, c
  * login exists or not, and the hash is computed either way, to not reveal which). */
 long long auth_check_password(struct db *db, struct arena *a, const char *login,
                               const char *password);
+
+/* The same, and *reason (OUT, static English, may be NULL) says why it failed: "unknown login",
+ * "wrong password" or "database error". On success the hash is replaced when libsodium says its
+ * parameters are below the current ones (crypto_pwhash_str_needs_rehash). */
+long long auth_check_password_why(struct db *db, struct arena *a, const char *login,
+                                  const char *password, const char **reason);
+
+/*
+ * Throttling of failed logins, per login as typed and per client address. Past `limit` failures
+ * within the window, attempts are refused until the last failure plus a delay that starts at
+ * THROTTLE_BASE_MS and doubles with each further failure, up to THROTTLE_MAX_MS. The state is
+ * the login_failure table, so it holds across threads and restarts. MURAFIQ_THROTTLE_SCALE
+ * (a factor in (0, 1], for tests) shortens the delays, not the window.
+ */
+#define THROTTLE_WINDOW_MS   (15LL * 60 * 1000)
+#define THROTTLE_LOGIN_LIMIT 5
+#define THROTTLE_IP_LIMIT    20
+#define THROTTLE_BASE_MS     (60LL * 1000)
+#define THROTTLE_MAX_MS      (15LL * 60 * 1000)
+
+/* Pure: the delay in ms after `failures` failures when `limit` are allowed: 0 below the limit,
+ * base_ms at the limit, doubled for each failure beyond, never more than max_ms. */
+long long auth_throttle_delay_ms(long long failures, long long limit, long long base_ms,
+                                 long long max_ms);
+/* Pure: whole seconds to announce in Retry-After for a wait of ms milliseconds (at least 1). */
+long long auth_retry_after_seconds(long long ms);
+
+/* Called before checking a password. When login or ip is throttled, returns the seconds to wait
+ * (> 0) and records nothing. Otherwise records the attempt as a failure (auth_throttle_clear
+ * removes it when the password is right) and returns 0. -1 on database error. */
+long long auth_throttle_begin(struct db *db, const char *login, const char *ip);
+/* A successful login: forgets the failures of login, from every address. */
+void auth_throttle_clear(struct db *db, const char *login);
+/* One log line for a failed login: the login as typed (escaped), the address, the reason. */
+void auth_log_failure(const char *login, const char *ip, const char *reason);
 
 /* Starts a session for user id: returns the session id for the cookie (only its hash is
  * stored) and sets *csrf. NULL on failure. */

@@ -522,6 +522,8 @@ add_common_headers(struct MHD_Response *resp, struct request *req)
                 MHD_add_response_header(resp, "Content-Disposition", req->disposition);
         for (int i = 0; i < req->nset_cookie; i++)
                 MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, req->set_cookie[i]);
+        if (req->retry_after)
+                MHD_add_response_header(resp, "Retry-After", req->retry_after);
 }
 
 static enum MHD_Result
@@ -572,6 +574,27 @@ count_content_length(void *cls, enum MHD_ValueKind kind, const char *key, const 
         return MHD_YES;
 }
 
+/* The peer's address as text ("-" when unknown). */
+static const char *
+client_address(struct request *req)
+{
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        char text[INET6_ADDRSTRLEN] = "-";
+        if (ci && ci->client_addr) {
+                const struct sockaddr *sa = ci->client_addr;
+                if (sa->sa_family == AF_INET)
+                        inet_ntop(AF_INET,
+                                  &((const struct sockaddr_in *)(const void *)sa)->sin_addr, text,
+                                  sizeof(text));
+                else if (sa->sa_family == AF_INET6)
+                        inet_ntop(AF_INET6,
+                                  &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, text,
+                                  sizeof(text));
+        }
+        return arena_strdup(req->arena, text);
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
            const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
@@ -585,6 +608,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
                 req->conn = conn;
                 req->started_ms = now_ms();
                 req->path = arena_strdup(a, url);
+                req->client_ip = client_address(req);
                 req->status = 500; /* only the success path sets 200 */
                 req->content_type = "text/html; charset=utf-8";
                 req->lang = LANG_DEFAULT;

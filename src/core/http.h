@@ -116,6 +116,7 @@ struct request {
         struct buf out;
         const char *location;
         const char *disposition; /* Content-Disposition, for downloads */
+        const char *retry_after; /* Retry-After (seconds), for 429 and 503 answers */
         const char *set_cookie[4];
         int nset_cookie;
         const char *cache;       /* Cache-Control; default no-store */

@@ -73,12 +73,31 @@ page_login_post(struct request *req)
                 req->status = 400;
                 return;
         }
-        long long uid = auth_check_password(req->db, req->arena, login, password);
+        /* Throttled before the password is checked, with one message whether the login exists
+         * or not; the attempt is recorded as a failure first so parallel guesses count too. */
+        long long wait = auth_throttle_begin(req->db, login, req->client_ip);
+        if (wait != 0) {
+                auth_log_failure(login, req->client_ip, wait > 0 ? "throttled" : "database error");
+                if (wait < 0) {
+                        reply_error(req, ERR_INTERNAL, NULL, NULL, 0);
+                        return;
+                }
+                login_form(req, login,
+                           _(req->lang, "Too many failed attempts. Wait a few minutes, then try "
+                                        "again."));
+                req->retry_after = arena_printf(req->arena, "%lld", wait);
+                req->status = 429;
+                return;
+        }
+        const char *reason = NULL;
+        long long uid = auth_check_password_why(req->db, req->arena, login, password, &reason);
         if (uid < 0) {
+                auth_log_failure(login, req->client_ip, reason);
                 login_form(req, login, _(req->lang, "The login or the password is wrong."));
                 req->status = 401;
                 return;
         }
+        auth_throttle_clear(req->db, login);
         char *csrf = NULL;
         char *sid = auth_session_start(req->db, req->arena, uid, &csrf);
         if (sid == NULL) {

@@ -13,6 +13,7 @@ import {
   loggedIn,
   login,
   setupServer,
+  startServer,
   tokenClient,
 } from './lib.mjs';
 
@@ -391,6 +392,99 @@ describe('redirects', () => {
     assert.equal(home.location, '/cooperatives');
     const g = await c.get('/login');
     assert.equal(g.status, 303, 'a logged-in user is sent away from the login page');
+  });
+});
+
+describe('throttling of failed logins', () => {
+  // A server of its own, whose delays are 1/20 of the real ones (3 s instead of 1 minute), so
+  // that this test's failures throttle no other test and the wait stays short.
+  let t;
+  const SCALE = 0.05;
+  before(async () => {
+    t = await setupServer({ env: { MURAFIQ_THROTTLE_SCALE: String(SCALE) } });
+  });
+  after(async () => {
+    if (t && t.server.exited() === null) await t.server.stop();
+  });
+
+  async function attempt(who, pw) {
+    const c = new Client(t.base);
+    await c.get('/login');
+    const r = await c.postForm('/login', { login: who, password: pw, next: '/' });
+    return { r, c };
+  }
+
+  async function failTimes(who, n) {
+    for (let i = 0; i < n; i++) {
+      const { r } = await attempt(who, 'not-the-password-at-all');
+      assert.equal(r.status, 401, `${who}: failure ${i + 1} is a 401`);
+    }
+  }
+
+  const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
+
+  test('5 failures, then even the right password answers 429 with Retry-After; unknown logins alike', async () => {
+    await failTimes('viewer', 5);
+    const { r, c } = await attempt('viewer', DEMO_PASSWORD);
+    assert.equal(r.status, 429, 'the 6th attempt is refused');
+    const retry = Number(r.headers.get('retry-after'));
+    assert.ok(Number.isInteger(retry) && retry >= 1 && retry <= 60 * SCALE + 1, `Retry-After ${retry}`);
+    assert.ok(!r.setCookies.some((k) => k.name === 'mq_session' && k.value), 'no session');
+    assert.equal((await c.get('/cooperatives')).status, 303, 'still anonymous');
+    const known = errorSummary(r.text);
+    assert.ok(known, 'the page explains the refusal');
+
+    await failTimes('nobody-at-all-here', 5);
+    const u = (await attempt('nobody-at-all-here', DEMO_PASSWORD)).r;
+    assert.equal(u.status, 429, 'an unknown login is throttled the same way');
+    assert.ok(Number(u.headers.get('retry-after')) >= 1);
+    assert.equal(errorSummary(u.text), known, 'the same message whether the login exists or not');
+
+    const { r: evil } = await attempt('ev"il\nlogin', 'not-the-password-at-all');
+    assert.equal(evil.status, 401);
+
+    const log = t.server.log();
+    assert.match(log, /login failed: login="viewer" ip=127\.0\.0\.1 reason=wrong password/);
+    assert.match(log, /login failed: login="nobody-at-all-here" ip=127\.0\.0\.1 reason=unknown login/);
+    assert.match(log, /login failed: login="viewer" ip=127\.0\.0\.1 reason=throttled/);
+    assert.match(log, /login failed: login="ev\\x22il\\x0alogin" ip=127\.0\.0\.1 reason=unknown login/,
+      'the login is escaped in the log: one line, no forged quotes');
+    assert.equal((log.match(/login failed: login="viewer"/g) || []).length, 6, 'every failure is logged');
+
+    // After the delay the right password works, and clears the account's failures.
+    await sleep(retry * 1000 + 100);
+    const ok = (await attempt('viewer', DEMO_PASSWORD)).r;
+    assert.equal(ok.status, 303, 'the right password works after the delay');
+    const again = (await attempt('viewer', 'not-the-password-at-all')).r;
+    assert.equal(again.status, 401, 'a success cleared the failures: the next failure is a 401');
+    // That failure is forgotten too, at the next success, so the address's count below is exact.
+    assert.equal((await attempt('viewer', DEMO_PASSWORD)).r.status, 303);
+  });
+
+  test('20 failures from one address throttle every account from it, then the delay passes', async () => {
+    // Failures still counted for 127.0.0.1: nobody-at-all-here (5) and the escaped login (1).
+    await failTimes('officer03', 5);
+    await failTimes('officer06', 5);
+    await failTimes('manager', 4);
+    const { r } = await attempt('coach', DEMO_PASSWORD);
+    assert.equal(r.status, 429, 'an account without failures is refused from that address');
+    const retry = Number(r.headers.get('retry-after'));
+    assert.ok(retry >= 1, `Retry-After ${retry}`);
+    await sleep(retry * 1000 + 100);
+    assert.equal((await attempt('coach', DEMO_PASSWORD)).r.status, 303, 'after the delay it works');
+  });
+
+  test('the failures are in the database, so they hold across a restart', async () => {
+    await t.server.stop();
+    t.server = await startServer(t.db, { env: { MURAFIQ_THROTTLE_SCALE: String(SCALE) } });
+    t.base = t.server.base;
+    // officer03 failed 5 times less than a window ago, and its delay has passed: one more failure
+    // locks it again, for twice as long.
+    const first = (await attempt('officer03', 'not-the-password-at-all')).r;
+    assert.equal(first.status, 401);
+    const { r } = await attempt('officer03', DEMO_PASSWORD);
+    assert.equal(r.status, 429, 'the count survived the restart');
+    assert.ok(Number(r.headers.get('retry-after')) >= Math.floor(2 * 60 * SCALE), 'the delay doubled');
   });
 });
 

@@ -81,14 +81,16 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * Starts `murafiq serve` on a free loopback port and waits for GET /healthz = 200.
  * Returns {base, port, proc, stderr(), stop()}; stop() sends SIGTERM and resolves the exit
- * {code, signal}.
+ * {code, signal}. `args` are further options of serve (e.g. ['--behind-tls']); `env` adds
+ * environment variables (e.g. MURAFIQ_THROTTLE_SCALE).
  */
-export async function startServer(db, { threads = 2 } = {}) {
+export async function startServer(db, { threads = 2, args = [], env = {} } = {}) {
   let lastErr = '';
   for (let attempt = 0; attempt < 4; attempt++) {
     const port = await freePort();
-    const proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--threads', String(threads)], {
+    const proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--threads', String(threads), ...args], {
       cwd: ROOT,
+      env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let log = '';
@@ -566,10 +568,10 @@ export async function byWord(client, word) {
 }
 
 /** Standard setup for a test file: a demo database and a running server. */
-export async function setupServer() {
+export async function setupServer(options = {}) {
   const dir = tempDir();
   const db = await makeDemoDb(dir);
-  const server = await startServer(db);
+  const server = await startServer(db, options);
   return { dir, db, server, base: server.base };
 }
 
