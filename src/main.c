@@ -188,18 +188,19 @@ done:
 /* ---- serve ---- */
 
 static const char serve_help[] =
-    "usage: murafiq serve --db PATH [--listen 127.0.0.1:8080] [--threads N]\n"
+    "usage: murafiq serve --db PATH [--listen 127.0.0.1:8080] [--threads N] [--behind-tls]\n"
     "Serves the web interface and the JSON API until SIGINT or SIGTERM.\n"
-    "Put it behind a TLS reverse proxy to serve beyond this machine.\n";
+    "Put it behind a TLS reverse proxy to serve beyond this machine, with --behind-tls:\n"
+    "cookies then get the __Host- prefix and Secure, every response carries HSTS, and the\n"
+    "client address (for login throttling and logs) is the last X-Forwarded-For entry.\n";
 
 static int
 cmd_serve(int argc, char **argv)
 {
-        static const struct option opts[] = {{"db", required_argument, 0, 'd'},
-                                             {"listen", required_argument, 0, 'l'},
-                                             {"threads", required_argument, 0, 't'},
-                                             {"help", no_argument, 0, 'h'},
-                                             {0, 0, 0, 0}};
+        static const struct option opts[] = {
+            {"db", required_argument, 0, 'd'},      {"listen", required_argument, 0, 'l'},
+            {"threads", required_argument, 0, 't'}, {"behind-tls", no_argument, 0, 's'},
+            {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
         struct server_config cfg = {.listen = "127.0.0.1:8080", .threads = 4, .max_body = 1u << 20};
         int c;
         while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -213,7 +214,9 @@ cmd_serve(int argc, char **argv)
                         if (*end || n < 1 || n > 256)
                                 return usage_error("serve", "--threads is a number from 1 to 256");
                         cfg.threads = (unsigned)n;
-                } else if (c == 'h')
+                } else if (c == 's')
+                        cfg.behind_tls = 1;
+                else if (c == 'h')
                         return fputs(serve_help, stdout), 0;
                 else
                         return usage_error("serve", "unknown option");

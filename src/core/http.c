@@ -21,10 +21,6 @@
 #include "log.h"
 #include "text.h"
 
-#define SESSION_COOKIE  "mq_session"
-#define PRELOGIN_COOKIE "mq_pre"
-#define LANG_COOKIE     "mq_lang"
-
 char asset_version[17];
 
 static const struct server_config *config;
@@ -184,6 +180,25 @@ reply_cookie(struct request *req, const char *cookie)
                 req->set_cookie[req->nset_cookie++] = cookie;
 }
 
+const char *
+cookie_name(enum cookie c)
+{
+        /* __Host- makes the browser refuse the cookie unless it is Secure, Path=/ and without
+         * Domain: a sibling subdomain or a plain-http page cannot plant one. */
+        static const char *const names[2][3] = {
+            {"mq_session", "mq_pre", "mq_lang"},
+            {"__Host-mq_session", "__Host-mq_pre", "__Host-mq_lang"},
+        };
+        return names[config && config->behind_tls ? 1 : 0][c];
+}
+
+void
+reply_set_cookie(struct request *req, enum cookie c, const char *value, const char *attrs)
+{
+        reply_cookie(req, arena_printf(req->arena, "%s=%s; Path=/; %s%s", cookie_name(c), value,
+                                       attrs, config && config->behind_tls ? "; Secure" : ""));
+}
+
 void
 reply_stream(struct request *req, const char *content_type, const struct stream *s)
 {
@@ -290,7 +305,7 @@ authenticate(struct request *req)
                 req->via_token = req->user != NULL;
                 return;
         }
-        const char *sid = req_cookie(req, SESSION_COOKIE);
+        const char *sid = req_cookie(req, cookie_name(COOKIE_SESSION));
         if (sid && strlen(sid) == 32) {
                 const char *csrf = NULL;
                 req->user = auth_session_user(req->db, req->arena, sid, &csrf);
@@ -334,7 +349,7 @@ choose_language(struct request *req)
                 req->lang = req->user->lang;
                 return;
         }
-        int l = lang_from_code(req_cookie(req, LANG_COOKIE));
+        int l = lang_from_code(req_cookie(req, cookie_name(COOKIE_LANG)));
         req->lang = l < 0 ? LANG_DEFAULT : (enum lang)l;
 }
 
@@ -343,15 +358,13 @@ choose_language(struct request *req)
 static void
 prelogin_token(struct request *req)
 {
-        const char *pre = req_cookie(req, PRELOGIN_COOKIE);
+        const char *pre = req_cookie(req, cookie_name(COOKIE_PRELOGIN));
         if (pre && strlen(pre) == 32) {
                 req->csrf = pre;
                 return;
         }
         req->csrf = auth_random_hex(req->arena, 16);
-        reply_cookie(req, arena_printf(req->arena,
-                                       PRELOGIN_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict",
-                                       req->csrf));
+        reply_set_cookie(req, COOKIE_PRELOGIN, req->csrf, "HttpOnly; SameSite=Strict");
 }
 
 static int
@@ -514,6 +527,9 @@ add_common_headers(struct MHD_Response *resp, struct request *req)
                                 "script-src 'self'; form-action 'self'; frame-ancestors 'none'; "
                                 "base-uri 'none'");
         MHD_add_response_header(resp, "Cache-Control", req->cache ? req->cache : "no-store");
+        if (config->behind_tls)
+                MHD_add_response_header(resp, "Strict-Transport-Security",
+                                        "max-age=31536000; includeSubDomains");
         if (req->content_type)
                 MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, req->content_type);
         if (req->location)
@@ -574,10 +590,26 @@ count_content_length(void *cls, enum MHD_ValueKind kind, const char *key, const 
         return MHD_YES;
 }
 
-/* The peer's address as text ("-" when unknown). */
+/* The client's address as text ("-" when unknown): the peer, or behind the TLS proxy the last
+ * X-Forwarded-For entry, the one the proxy itself appended (earlier ones are the client's say). */
 static const char *
 client_address(struct request *req)
 {
+        const char *xff = config->behind_tls ? req_header(req, "X-Forwarded-For") : NULL;
+        if (xff && *xff) {
+                const char *last = strrchr(xff, ',');
+                last = last ? last + 1 : xff;
+                while (*last == ' ' || *last == '\t')
+                        last++;
+                size_t n = strcspn(last, " \t");
+                unsigned char probe[sizeof(struct in6_addr)];
+                char *ip = arena_alloc(req->arena, n + 1);
+                memcpy(ip, last, n);
+                ip[n] = '\0';
+                if (n > 0 &&
+                    (inet_pton(AF_INET, ip, probe) == 1 || inet_pton(AF_INET6, ip, probe) == 1))
+                        return ip;
+        }
         const union MHD_ConnectionInfo *ci =
             MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
         char text[INET6_ADDRSTRLEN] = "-";
@@ -732,7 +764,8 @@ http_serve(const struct server_config *cfg)
                 log_error("cannot listen on %s: %s", cfg->listen, strerror(errno));
                 return -1;
         }
-        log_info("murafiq serving http://%s/ with %u threads", cfg->listen, cfg->threads);
+        log_info("murafiq serving http://%s/ with %u threads%s", cfg->listen, cfg->threads,
+                 cfg->behind_tls ? ", behind a TLS proxy" : "");
         int sig = 0;
         sigwait(&stop, &sig);
         log_info("stopping on signal %d", sig);

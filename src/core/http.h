@@ -148,6 +148,9 @@ struct server_config {
         const char *listen; /* "127.0.0.1:8080" */
         unsigned threads;
         size_t max_body;
+        /* Served through a TLS reverse proxy: cookies get the __Host- prefix and Secure, every
+         * response carries HSTS, and the client address is the last X-Forwarded-For entry. */
+        int behind_tls;
 };
 
 /* Runs the server until SIGINT/SIGTERM. Returns 0 on a clean stop, -1 on start failure. */
@@ -171,6 +174,12 @@ void reply_redirect(struct request *req, const char *location);
 /* Sets a JSON body (takes the reference of j) and status. */
 void reply_json(struct request *req, int status, json_t *j);
 void reply_cookie(struct request *req, const char *cookie);
+/* The cookies murafiq sets, named "mq_session"... or, behind TLS, "__Host-mq_session"... */
+enum cookie { COOKIE_SESSION, COOKIE_PRELOGIN, COOKIE_LANG };
+const char *cookie_name(enum cookie c);
+/* Sets cookie c to value (copied into the arena) with Path=/, then attrs ("HttpOnly;
+ * SameSite=Lax; Max-Age=0"), then Secure behind TLS. */
+void reply_set_cookie(struct request *req, enum cookie c, const char *value, const char *attrs);
 
 /* Error answers, rendered as an HTML page or a JSON object by src/web/errors.c. */
 enum app_error {

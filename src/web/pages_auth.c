@@ -104,10 +104,8 @@ page_login_post(struct request *req)
                 reply_error(req, ERR_INTERNAL, NULL, NULL, 0);
                 return;
         }
-        reply_cookie(
-            req, arena_printf(req->arena,
-                              "mq_session=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=43200", sid));
-        reply_cookie(req, "mq_pre=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+        reply_set_cookie(req, COOKIE_SESSION, sid, "HttpOnly; SameSite=Lax; Max-Age=43200");
+        reply_set_cookie(req, COOKIE_PRELOGIN, "", "HttpOnly; SameSite=Strict; Max-Age=0");
         reply_redirect(req, safe_next(req_form(req, "next")));
 }
 
@@ -116,7 +114,7 @@ page_logout(struct request *req)
 {
         if (req->session)
                 auth_session_end(req->db, req->arena, req->session);
-        reply_cookie(req, "mq_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+        reply_set_cookie(req, COOKIE_SESSION, "", "HttpOnly; SameSite=Lax; Max-Age=0");
         reply_redirect(req, "/login");
 }
 
@@ -133,9 +131,8 @@ page_lang(struct request *req)
                 reply_error(req, ERR_INTERNAL, NULL, NULL, 0);
                 return;
         }
-        reply_cookie(req,
-                     arena_printf(req->arena, "mq_lang=%s; Path=/; SameSite=Lax; Max-Age=31536000",
-                                  lang_code((enum lang)l)));
+        reply_set_cookie(req, COOKIE_LANG, lang_code((enum lang)l),
+                         "SameSite=Lax; Max-Age=31536000");
         reply_redirect(req, safe_next(req_form(req, "next")));
 }
 

@@ -488,6 +488,73 @@ describe('throttling of failed logins', () => {
   });
 });
 
+describe('behind a TLS proxy (--behind-tls)', () => {
+  let t;
+  before(async () => {
+    t = await setupServer({ args: ['--behind-tls'], env: { MURAFIQ_THROTTLE_SCALE: '0.05' } });
+  });
+  after(async () => {
+    if (t && t.server.exited() === null) await t.server.stop();
+  });
+
+  test('cookies are __Host- and Secure, and every response carries HSTS', async () => {
+    const c = new Client(t.base);
+    const hsts = 'max-age=31536000; includeSubDomains';
+    const g = await c.get('/login');
+    assert.equal(g.headers.get('strict-transport-security'), hsts);
+    const pre = g.setCookies.find((k) => k.name === '__Host-mq_pre');
+    assert.ok(pre, `the pre-login cookie is __Host-mq_pre (got ${g.setCookies.map((k) => k.name)})`);
+    assert.equal(pre.attrs.secure, true, 'Secure');
+    assert.equal(pre.attrs.path, '/', '__Host- needs Path=/');
+    assert.ok(!('domain' in pre.attrs), '__Host- forbids Domain');
+    assert.ok(!g.setCookies.some((k) => k.name.startsWith('mq_')), 'no unprefixed cookie');
+
+    const r = await c.postForm('/login', { login: 'viewer', password: DEMO_PASSWORD, next: '/' });
+    assert.equal(r.status, 303);
+    assert.equal(r.headers.get('strict-transport-security'), hsts);
+    const s = r.setCookies.find((k) => k.name === '__Host-mq_session');
+    assert.ok(s, 'the session cookie is __Host-mq_session');
+    assert.equal(s.attrs.secure, true);
+    assert.equal(s.attrs.httponly, true);
+    assert.equal(s.attrs.path, '/');
+    const page = await c.get('/cooperatives');
+    assert.equal(page.status, 200, 'the prefixed session cookie opens pages');
+    assert.equal(page.headers.get('strict-transport-security'), hsts);
+    // The unprefixed name is not read: a cookie planted over plain http does not count.
+    const planted = new Client(t.base);
+    planted.cookies.set('mq_session', c.cookies.get('__Host-mq_session'));
+    assert.equal((await planted.get('/cooperatives')).status, 303);
+
+    const lang = await c.postForm('/lang', { lang: 'fr', next: '/' });
+    assert.equal(lang.status, 303);
+    const l = lang.setCookies.find((k) => k.name === '__Host-mq_lang');
+    assert.ok(l && l.attrs.secure, 'the language cookie is __Host- and Secure');
+    for (const path of ['/healthz', '/api/v1/cooperatives', '/assets/style.css', '/no-such-page']) {
+      const x = await new Client(t.base).get(path);
+      assert.equal(x.headers.get('strict-transport-security'), hsts, `${path}: HSTS`);
+    }
+    const out = await c.postForm('/logout', {});
+    const gone = out.setCookies.find((k) => k.name === '__Host-mq_session');
+    assert.ok(gone && gone.attrs.secure && gone.attrs['max-age'] === '0', 'logout clears the prefixed cookie');
+  });
+
+  test('the client address is the last X-Forwarded-For entry, the one the proxy appended', async () => {
+    const c = new Client(t.base);
+    await c.get('/login');
+    const r = await c.postForm('/login', { login: 'coach', password: 'not-the-password-at-all', next: '/' },
+      { headers: { 'x-forwarded-for': '203.0.113.9, 198.51.100.7' } });
+    assert.equal(r.status, 401);
+    assert.match(t.server.log(), /login failed: login="coach" ip=198\.51\.100\.7 reason=wrong password/);
+  });
+
+  test('without --behind-tls: plain names, no Secure, no HSTS', async () => {
+    const g = await new Client(env.base).get('/login');
+    assert.equal(g.headers.get('strict-transport-security'), null);
+    const pre = g.setCookies.find((k) => k.name === 'mq_pre');
+    assert.ok(pre && !pre.attrs.secure);
+  });
+});
+
 describe('shutdown', () => {
   test('the server stops on SIGTERM with exit code 0', async () => {
     const r = await env.server.stop();
