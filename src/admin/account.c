@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "core/auth.h"
 #include "core/i18n.h"
 #include "core/text.h"
 
@@ -69,12 +70,15 @@ account_check(const struct account *acc, int creating, struct errs *e,
 }
 
 int
-account_check_password(const char *password, const char *confirm, const char *field, struct errs *e)
+account_check_password(const char *password, const char *confirm, const char *login,
+                       const char *field, struct errs *e)
 {
         size_t before = e->n;
         if (!account_password_ok(password))
                 errs_add(e, field, "Enter a password of %d to %d characters.", ACCOUNT_PASSWORD_MIN,
                          ACCOUNT_PASSWORD_MAX);
+        else if (auth_password_has_login(password, login))
+                errs_add(e, field, "The password must not contain the login.");
         else if (confirm && strcmp(password, confirm) != 0)
                 errs_add(e, "password_confirm", "The two passwords are not the same.");
         return e->n == before ? 0 : -1;

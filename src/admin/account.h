@@ -43,10 +43,11 @@ int account_password_ok(const char *password);
 int account_check(const struct account *acc, int creating, struct errs *e,
                   region_exists_fn region_exists, void *ctx);
 
-/* Checks a new password (field name given) and, when confirm is not NULL, that it equals it
- * (error under "password_confirm"). Returns 0 or -1 with the errors in e. */
-int account_check_password(const char *password, const char *confirm, const char *field,
-                           struct errs *e);
+/* Checks a new password (field name given) of the account login (may be NULL: not checked):
+ * its length, that it does not contain the login, and, when confirm is not NULL, that it
+ * equals it (error under "password_confirm"). Returns 0 or -1 with the errors in e. */
+int account_check_password(const char *password, const char *confirm, const char *login,
+                           const char *field, struct errs *e);
 
 /* The number of codes of a NULL-terminated list (NULL counts 0). */
 size_t account_region_count(const char *const *regions);

@@ -144,7 +144,7 @@ api_account_create(struct request *req)
         acc.regions = json_regions(req, obj, &e, &sent);
         if (e.n == 0)
                 account_check(&acc, 1, &e, account_region_exists, NULL);
-        account_check_password(pw, NULL, "password", &e);
+        account_check_password(pw, NULL, acc.login, "password", &e);
         if (e.n) {
                 reply_error(req, ERR_VALIDATION, NULL, e.list, e.n);
                 return;
@@ -272,7 +272,9 @@ api_account_password(struct request *req)
         const char *made = NULL;
         if (pw == NULL || pw[0] == '\0')
                 pw = made = auth_random_hex(req->arena, 8);
-        account_check_password(pw, NULL, "password", &e);
+        while (made && auth_password_has_login(pw, acc.login))
+                pw = made = auth_random_hex(req->arena, 8);
+        account_check_password(pw, NULL, acc.login, "password", &e);
         if (e.n) {
                 reply_error(req, ERR_VALIDATION, NULL, e.list, e.n);
                 return;

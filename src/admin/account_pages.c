@@ -257,7 +257,7 @@ page_account_create(struct request *req)
                               .must_change_password = 1};
         const char *pw = form_or(req, "password", "");
         account_check(&acc, 1, &e, account_region_exists, NULL);
-        account_check_password(pw, NULL, "password", &e);
+        account_check_password(pw, NULL, acc.login, "password", &e);
         if (e.n) {
                 account_new_form(req, &acc, &e);
                 req->status = 422;
@@ -470,9 +470,10 @@ page_account_password(struct request *req)
         errs_init(&e, req->arena, req->lang);
         const char *pw = form_or(req, "password", "");
         const char *shown = NULL;
-        if (pw[0] == '\0')
+        /* A generated password is drawn again in the rare case it contains the login. */
+        while (pw[0] == '\0' || (shown && auth_password_has_login(pw, acc.login)))
                 pw = shown = auth_random_hex(req->arena, 8);
-        if (account_check_password(pw, NULL, "password", &e) != 0) {
+        if (account_check_password(pw, NULL, acc.login, "password", &e) != 0) {
                 account_page(req, &acc, &e, NULL, NULL);
                 req->status = 422;
                 return;
@@ -562,7 +563,8 @@ page_own_password_post(struct request *req)
         if (strlen(cur) > 512 ||
             auth_check_password(req->db, req->arena, req->user->login, cur) != req->user->id)
                 errs_add(&e, "current_password", "This is not your current password.");
-        if (account_check_password(pw, again, "password", &e) == 0 && strcmp(pw, cur) == 0)
+        if (account_check_password(pw, again, req->user->login, "password", &e) == 0 &&
+            strcmp(pw, cur) == 0)
                 errs_add(&e, "password", "Choose a password different from the current one.");
         if (e.n) {
                 own_password_form(req, &e);

@@ -16,6 +16,8 @@
  * OWASP ASVS's t=2, m=19 MiB, p=1. A login with a hash made with lower ones is rehashed. */
 #define AUTH_OPSLIMIT crypto_pwhash_OPSLIMIT_INTERACTIVE
 #define AUTH_MEMLIMIT crypto_pwhash_MEMLIMIT_INTERACTIVE
+_Static_assert(AUTH_OPSLIMIT >= 2 && AUTH_MEMLIMIT >= 19u * 1024 * 1024,
+               "argon2id below OWASP ASVS's t=2, m=19 MiB");
 
 /* Factor applied to throttling delays; set once at start, read by every thread. */
 static double throttle_scale = 1.0;
@@ -76,6 +78,28 @@ auth_hash_password(struct arena *a, const char *password)
         return out;
 }
 
+static char
+ascii_lower(char c)
+{
+        return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+int
+auth_password_has_login(const char *password, const char *login)
+{
+        if (password == NULL || login == NULL || login[0] == '\0')
+                return 0;
+        size_t n = strlen(login);
+        for (const char *p = password; *p; p++) {
+                size_t i = 0;
+                while (i < n && p[i] && ascii_lower(p[i]) == ascii_lower(login[i]))
+                        i++;
+                if (i == n)
+                        return 1;
+        }
+        return 0;
+}
+
 long long
 auth_user_create(struct db *db, const char *login, const char *role, const char **regions,
                  const char *password, const char **why)
@@ -90,6 +114,10 @@ auth_user_create(struct db *db, const char *login, const char *role, const char 
         size_t plen = strlen(password);
         if (plen < 12 || plen > 128) {
                 *why = "the password must have 12 to 128 characters";
+                goto done;
+        }
+        if (auth_password_has_login(password, login)) {
+                *why = "the password must not contain the login";
                 goto done;
         }
         if (strcmp(role, "regional_officer") == 0 && (regions == NULL || regions[0] == NULL)) {

@@ -23,6 +23,10 @@ int auth_equal(const char *a, const char *b);
 /* argon2id hash string of password, or NULL on failure (out of memory). */
 char *auth_hash_password(struct arena *a, const char *password);
 
+/* 1 when password contains login, ignoring ASCII case (logins are ASCII); 0 when it does not or
+ * login is NULL or empty. Pure. */
+int auth_password_has_login(const char *password, const char *login);
+
 /* Creates a user with the given role, regions (NULL-terminated, may be NULL) and password.
  * Returns the new id, or -1 with *why set to a static English reason. */
 long long auth_user_create(struct db *db, const char *login, const char *role, const char **regions,

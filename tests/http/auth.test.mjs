@@ -12,6 +12,7 @@ import {
   formFields,
   loggedIn,
   login,
+  run,
   setupServer,
   startServer,
   tokenClient,
@@ -552,6 +553,56 @@ describe('behind a TLS proxy (--behind-tls)', () => {
     assert.equal(g.headers.get('strict-transport-security'), null);
     const pre = g.setCookies.find((k) => k.name === 'mq_pre');
     assert.ok(pre && !pre.attrs.secure);
+  });
+});
+
+describe('passwords that contain the login', () => {
+  const MSG = [
+    'The password must not contain the login.',
+    "Le mot de passe ne doit pas contenir l'identifiant.",
+    'يجب ألا تحتوي كلمة المرور على اسم المستخدم.',
+  ];
+  const hasMsg = (text) => MSG.some((m) => text.includes(m) || text.includes(m.replace("'", '&#39;')));
+
+  test('are refused, with a translated message, wherever a password is set', async () => {
+    const login = `salma${Date.now() % 100000}`;
+    const bad = `My-${login.toUpperCase()}-password`; // case is ignored
+    // Creation through the API.
+    const c1 = await admin.api('POST', '/api/v1/users', { login, role: 'coach', regions: [], password: bad });
+    assert.equal(c1.status, 422, c1.text);
+    assert.ok(hasMsg(c1.json().error.fields.password), c1.text);
+    // Creation through the page.
+    const page = await loggedIn(env.base, 'admin');
+    await page.get('/admin/users/new');
+    const c2 = await page.postForm('/admin/users', [['login', login], ['role', 'coach'], ['lang', 'en'], ['password', bad]]);
+    assert.equal(c2.status, 422);
+    assert.ok(hasMsg(c2.text), 'the form explains the refusal');
+    // With a good password it is created; resets refuse it too, page and API.
+    const good = 'a-good-temporary-2026';
+    const c3 = await admin.api('POST', '/api/v1/users', { login, role: 'coach', regions: [], password: good });
+    assert.equal(c3.status, 201, c3.text);
+    const u = c3.json();
+    const r1 = await admin.api('POST', `/api/v1/users/${u.id}/password`, { password: bad, version: u.version });
+    assert.equal(r1.status, 422, r1.text);
+    assert.ok(hasMsg(r1.json().error.fields.password));
+    await page.get(`/admin/users/${u.id}`);
+    const r2 = await page.postForm(`/admin/users/${u.id}/password`, [['version', String(u.version)], ['password', bad]]);
+    assert.equal(r2.status, 422);
+    assert.ok(hasMsg(r2.text));
+    // One's own change of password.
+    const me = new Client(env.base);
+    await me.get('/login');
+    assert.equal((await me.postForm('/login', { login, password: good, next: '/' })).status, 303);
+    await me.get('/account/password');
+    const own = await me.postForm('/account/password', { current_password: good, password: `${login}-forever-2026`, password_confirm: `${login}-forever-2026` });
+    assert.equal(own.status, 422);
+    assert.ok(hasMsg(own.text));
+    const ok = await me.postForm('/account/password', { current_password: good, password: 'quite-another-secret', password_confirm: 'quite-another-secret' });
+    assert.equal(ok.status, 303, ok.text.slice(0, 300));
+    // The command line refuses it too.
+    const cli = await run(['user', 'add', '--db', env.db, '--login', `${login}x`, '--role', 'coach', '--password-stdin'], { input: `${login}x-very-long-password\n` });
+    assert.equal(cli.code, 1, cli.stderr);
+    assert.match(cli.stderr, /must not contain the login/);
   });
 });
 

@@ -78,13 +78,22 @@ test_passwords(void **state)
         struct arena *a = arena_new();
         struct errs e;
         errs_init(&e, a, LANG_EN);
-        assert_int_equal(account_check_password("123456789012", "123456789012", "password", &e), 0);
-        assert_int_equal(account_check_password("123456789012", "123456789013", "password", &e),
-                         -1);
+        assert_int_equal(
+            account_check_password("123456789012", "123456789012", NULL, "password", &e), 0);
+        assert_int_equal(
+            account_check_password("123456789012", "123456789013", NULL, "password", &e), -1);
         assert_string_equal(e.list[0].field, "password_confirm");
         errs_init(&e, a, LANG_EN);
-        assert_int_equal(account_check_password("short", "short", "password", &e), -1);
+        assert_int_equal(account_check_password("short", "short", NULL, "password", &e), -1);
         assert_string_equal(e.list[0].field, "password");
+        errs_init(&e, a, LANG_EN);
+        assert_int_equal(
+            account_check_password("my-Officer03-pass", NULL, "officer03", "password", &e), -1);
+        assert_string_equal(e.list[0].field, "password");
+        assert_string_equal(e.list[0].msg, "The password must not contain the login.");
+        errs_init(&e, a, LANG_EN);
+        assert_int_equal(
+            account_check_password("my-officer-pass03", NULL, "officer03", "password", &e), 0);
         arena_free(a);
 }
 

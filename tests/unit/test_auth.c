@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sodium.h>
 #include <string.h>
 
 #include "core/arena.h"
@@ -120,6 +121,73 @@ test_equal(void **state)
         assert_false(auth_equal(NULL, "abc"));
 }
 
+static void
+test_password_has_login(void **state)
+{
+        (void)state;
+        static const struct {
+                const char *password, *login;
+                int want;
+        } cases[] = {
+            {"officer03-is-my-password", "officer03", 1},
+            {"my OFFICER03 password", "officer03", 1}, /* case ignored */
+            {"xxOfFiCeR03", "officer03", 1},
+            {"a good long password", "officer03", 0},
+            {"officer0-3 password", "officer03", 0},
+            {"short", "officer03", 0}, /* shorter than the login */
+            {"anything at all", "", 0},
+            {"anything at all", NULL, 0},
+            {"\xd9\x85\xd8\xb1\xd9\x81\xd9\x82 viewer", "viewer", 1},
+        };
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+                assert_int_equal(auth_password_has_login(cases[i].password, cases[i].login),
+                                 cases[i].want);
+        const char *why = NULL;
+        assert_true(auth_user_create(db, "karima", "viewer", NULL, "Karima-2026-password", &why) <
+                    0);
+        assert_non_null(strstr(why, "must not contain the login"));
+}
+
+/* A hash made with parameters below the current ones is replaced at the next good login. */
+static void
+test_rehash_on_login(void **state)
+{
+        (void)state;
+        struct arena *a = arena_new();
+        const char *why = NULL;
+        long long id =
+            auth_user_create(db, "rehashed", "viewer", NULL, "an old weak hash here", &why);
+        assert_true(id > 0);
+        char weak[crypto_pwhash_STRBYTES];
+        assert_int_equal(crypto_pwhash_str_alg(
+                             weak, "an old weak hash here", 21, crypto_pwhash_argon2id_OPSLIMIT_MIN,
+                             crypto_pwhash_argon2id_MEMLIMIT_MIN, crypto_pwhash_ALG_ARGON2ID13),
+                         0);
+        sqlite3_stmt *st = db_stmt(db, "UPDATE app_user SET password_hash = :h WHERE id = :u");
+        db_bind_text(st, ":h", weak);
+        db_bind_int(st, ":u", id);
+        assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_reset(st);
+        assert_int_equal(auth_check_password(db, a, "rehashed", "wrong password here"), -1);
+        st = db_stmt(db, "SELECT password_hash FROM app_user WHERE id = :u");
+        db_bind_int(st, ":u", id);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_string_equal((const char *)sqlite3_column_text(st, 0), weak); /* not on a failure */
+        sqlite3_reset(st);
+        assert_int_equal(auth_check_password(db, a, "rehashed", "an old weak hash here"), id);
+        db_bind_int(st, ":u", id);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        const char *now = (const char *)sqlite3_column_text(st, 0);
+        assert_string_not_equal(now, weak);
+        assert_int_equal(crypto_pwhash_str_needs_rehash(now, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                                        crypto_pwhash_MEMLIMIT_INTERACTIVE),
+                         0);
+        assert_non_null(strstr(now, "$argon2id$v=19$m=65536,t=2,p=1$"));
+        sqlite3_reset(st);
+        assert_int_equal(auth_check_password(db, a, "rehashed", "an old weak hash here"), id);
+        arena_free(a);
+}
+
 static int
 setup(void **state)
 {
@@ -142,10 +210,9 @@ int
 main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_user_create_rules),
-            cmocka_unit_test(test_password_and_scope),
-            cmocka_unit_test(test_sessions_and_tokens),
-            cmocka_unit_test(test_equal),
+            cmocka_unit_test(test_user_create_rules),   cmocka_unit_test(test_password_and_scope),
+            cmocka_unit_test(test_sessions_and_tokens), cmocka_unit_test(test_equal),
+            cmocka_unit_test(test_password_has_login),  cmocka_unit_test(test_rehash_on_login),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
