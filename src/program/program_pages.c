@@ -107,8 +107,7 @@ get_program_or_reply(struct request *req, long long id, struct program *p)
 {
         int rc = program_store_get(req->db, id, req->arena, p);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return -1;
         }
         return 0;
@@ -989,8 +988,7 @@ tranche_and_program(struct request *req, struct tranche *t, struct program *p)
 {
         int rc = tranche_store_get(req->db, req->id, req->arena, t);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return -1;
         }
         return get_program_or_reply(req, t->program_id, p);

@@ -64,8 +64,7 @@ api_coop_get(struct request *req)
         struct coop c;
         int rc = coop_store_get(req->db, &req->user->scope, req->id, req->arena, &c);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return;
         }
         reply_json(req, 200, coop_json(&c));
@@ -168,8 +167,7 @@ api_coop_patch(struct request *req)
         struct coop c;
         int rc = coop_store_get(req->db, &req->user->scope, req->id, req->arena, &c);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return;
         }
         api_coop_save(req, &c);

@@ -305,8 +305,7 @@ page_coop_show(struct request *req)
         struct coop c;
         int rc = coop_store_get(req->db, &req->user->scope, req->id, req->arena, &c);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return;
         }
         page_begin(req, coop_name(req, &c), "coops");
@@ -641,8 +640,7 @@ page_coop_edit(struct request *req)
         struct coop c;
         int rc = coop_store_get(req->db, &req->user->scope, req->id, req->arena, &c);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return;
         }
         coop_form(req, &c, NULL, 0);
@@ -654,8 +652,7 @@ page_coop_update(struct request *req)
         struct coop c;
         int rc = coop_store_get(req->db, &req->user->scope, req->id, req->arena, &c);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return;
         }
         coop_save(req, &c);

@@ -53,8 +53,7 @@ api_org_get(struct request *req)
         struct org o;
         int rc = org_store_get(req->db, req->id, req->arena, &o);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return;
         }
         reply_json(req, 200, org_json(&o));
@@ -127,8 +126,7 @@ api_org_patch(struct request *req)
         struct org o;
         int rc = org_store_get(req->db, req->id, req->arena, &o);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return;
         }
         api_org_save(req, &o);

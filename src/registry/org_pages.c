@@ -158,8 +158,7 @@ page_org_show(struct request *req)
         struct org o;
         int rc = org_store_get(req->db, req->id, req->arena, &o);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return;
         }
         page_begin(req, org_name(req, &o), "orgs");
@@ -365,8 +364,7 @@ page_org_edit(struct request *req)
         struct org o;
         int rc = org_store_get(req->db, req->id, req->arena, &o);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return;
         }
         org_form(req, &o, NULL);
@@ -378,8 +376,7 @@ page_org_update(struct request *req)
         struct org o;
         int rc = org_store_get(req->db, req->id, req->arena, &o);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return;
         }
         org_save(req, &o);

@@ -82,8 +82,7 @@ api_person_get(struct request *req)
         struct person p;
         int rc = person_store_get(req->db, &req->user->scope, req->id, req->arena, &p);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return;
         }
         reply_person(req, 200, &p);
@@ -170,8 +169,7 @@ api_person_patch(struct request *req)
         struct person p;
         int rc = person_store_get(req->db, &req->user->scope, req->id, req->arena, &p);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return;
         }
         api_person_save(req, &p);

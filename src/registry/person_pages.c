@@ -311,8 +311,7 @@ get_or_reply(struct request *req, struct person *p)
 {
         int rc = person_store_get(req->db, &req->user->scope, req->id, req->arena, p);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return -1;
         }
         return 0;
@@ -574,6 +573,5 @@ page_person_membership_remove(struct request *req)
         if (rc == STORE_OK)
                 reply_redirect(req, arena_printf(req->arena, "/people/%lld#memberships", p.id));
         else
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
 }

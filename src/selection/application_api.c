@@ -74,8 +74,7 @@ load_or_reply(struct request *req, struct application *app)
         if (rc == STORE_OK && !application_can_read(req, app))
                 rc = STORE_NOT_FOUND;
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return -1;
         }
         return 0;
@@ -393,8 +392,7 @@ api_application_import(struct request *req)
         struct call c;
         int rc = call_store_get(req->db, req->arena, req->id, &c);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return;
         }
         if (body_or_reply(req, 0) != 0)

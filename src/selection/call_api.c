@@ -62,18 +62,6 @@ call_json(const struct call *c, int full)
         return o;
 }
 
-static int
-load_call(struct request *req, struct call *c)
-{
-        int rc = call_store_get(req->db, req->arena, req->id, c);
-        if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
-                return -1;
-        }
-        return 0;
-}
-
 void
 api_call_list(struct request *req)
 {
@@ -100,7 +88,7 @@ void
 api_call_get(struct request *req)
 {
         struct call c;
-        if (load_call(req, &c) != 0)
+        if (call_load_or_reply(req, &c) != 0)
                 return;
         reply_json(req, 200, call_json(&c, 1));
 }
@@ -352,7 +340,7 @@ void
 api_call_patch(struct request *req)
 {
         struct call c;
-        if (load_call(req, &c) != 0)
+        if (call_load_or_reply(req, &c) != 0)
                 return;
         api_call_save(req, &c);
 }
@@ -361,7 +349,7 @@ void
 api_call_rules_get(struct request *req)
 {
         struct call c;
-        if (load_call(req, &c) != 0)
+        if (call_load_or_reply(req, &c) != 0)
                 return;
         struct call_rules_version *hist;
         size_t n;
@@ -419,7 +407,7 @@ api_call_rules_post(struct request *req)
 {
         enum lang L = req->lang;
         struct call c;
-        if (load_call(req, &c) != 0)
+        if (call_load_or_reply(req, &c) != 0)
                 return;
         struct errs e;
         errs_init(&e, req->arena, L);
@@ -440,8 +428,7 @@ api_call_rules_post(struct request *req)
                 return;
         }
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return;
         }
         json_t *cur = eligibility_rules_to_json(rules, n);
@@ -474,7 +461,7 @@ void
 api_call_rules_preview(struct request *req)
 {
         struct call c;
-        if (load_call(req, &c) != 0)
+        if (call_load_or_reply(req, &c) != 0)
                 return;
         struct errs e;
         errs_init(&e, req->arena, req->lang);
@@ -508,7 +495,7 @@ void
 api_call_screening(struct request *req)
 {
         struct call c;
-        if (load_call(req, &c) != 0)
+        if (call_load_or_reply(req, &c) != 0)
                 return;
         struct errs e;
         errs_init(&e, req->arena, req->lang);
@@ -567,7 +554,7 @@ void
 api_call_eligibility(struct request *req)
 {
         struct call c;
-        if (load_call(req, &c) != 0)
+        if (call_load_or_reply(req, &c) != 0)
                 return;
         struct errs e;
         errs_init(&e, req->arena, req->lang);
@@ -580,8 +567,7 @@ api_call_eligibility(struct request *req)
         struct coop co;
         int rc = coop_store_get(req->db, &req->user->scope, coop_id, req->arena, &co);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return;
         }
         int acc = call_store_accompanied(req->db, c.program_id, co.id);

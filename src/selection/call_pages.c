@@ -210,13 +210,12 @@ call_rule_text(struct request *req, const struct elig_rule *r)
 
 /* ---- helpers of these pages ---- */
 
-static int
-load_call(struct request *req, struct call *c)
+int
+call_load_or_reply(struct request *req, struct call *c)
 {
         int rc = call_store_get(req->db, req->arena, req->id, c);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return -1;
         }
         return 0;
@@ -357,7 +356,7 @@ page_call_show(struct request *req)
 {
         enum lang L = req->lang;
         struct call c;
-        if (load_call(req, &c) != 0)
+        if (call_load_or_reply(req, &c) != 0)
                 return;
         struct arena *a = req->arena;
         page_begin(req, call_title(req, &c), "programs");
@@ -900,7 +899,7 @@ void
 page_call_edit(struct request *req)
 {
         struct call c;
-        if (load_call(req, &c) != 0)
+        if (call_load_or_reply(req, &c) != 0)
                 return;
         call_form(req, &c, NULL);
 }
@@ -909,7 +908,7 @@ void
 page_call_update(struct request *req)
 {
         struct call c;
-        if (load_call(req, &c) != 0)
+        if (call_load_or_reply(req, &c) != 0)
                 return;
         call_save(req, &c);
 }
@@ -1316,7 +1315,7 @@ void
 page_call_rules(struct request *req)
 {
         struct call c;
-        if (load_call(req, &c) != 0)
+        if (call_load_or_reply(req, &c) != 0)
                 return;
         const char *v = req_query(req, "version");
         if (v) {
@@ -1347,7 +1346,7 @@ page_call_rules_post(struct request *req)
 {
         enum lang L = req->lang;
         struct call c;
-        if (load_call(req, &c) != 0)
+        if (call_load_or_reply(req, &c) != 0)
                 return;
         struct errs e;
         errs_init(&e, req->arena, L);
@@ -1407,7 +1406,7 @@ page_call_rules_preview(struct request *req)
         enum lang L = req->lang;
         req->is_api = 1;
         struct call c;
-        if (load_call(req, &c) != 0)
+        if (call_load_or_reply(req, &c) != 0)
                 return;
         struct errs e;
         errs_init(&e, req->arena, L);
@@ -1494,7 +1493,7 @@ page_call_screening(struct request *req)
         enum lang L = req->lang;
         struct arena *a = req->arena;
         struct call c;
-        if (load_call(req, &c) != 0)
+        if (call_load_or_reply(req, &c) != 0)
                 return;
         struct errs e;
         errs_init(&e, a, L);
@@ -1801,8 +1800,7 @@ page_call_screening_csv(struct request *req)
         }
         if (rc != STORE_OK) {
                 screen_export_done(x);
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return;
         }
         buf_init(&x->pending, x->row, 4096);
@@ -1856,7 +1854,7 @@ page_call_eligibility(struct request *req)
         enum lang L = req->lang;
         struct arena *a = req->arena;
         struct call c;
-        if (load_call(req, &c) != 0)
+        if (call_load_or_reply(req, &c) != 0)
                 return;
         struct errs e;
         errs_init(&e, a, L);
@@ -1891,8 +1889,7 @@ page_call_eligibility(struct request *req)
         struct coop co;
         int rc = coop_store_get(req->db, &req->user->scope, coop_id, a, &co);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return;
         }
         int acc = call_store_accompanied(req->db, c.program_id, co.id);

@@ -44,6 +44,9 @@ const char *call_code_name(void *ctx, const char *kind, const char *code);
 int call_explain(struct request *req, const struct call *c, const struct elig_rule *rules,
                  size_t nrules, const struct coop *coop, int accompanied, struct elig_result *out);
 
+/* Reads the call of the route's {id} into *c; otherwise answers 404 or 500 and returns -1. */
+int call_load_or_reply(struct request *req, struct call *c);
+
 /* The call's title and its program's name in the request's language. */
 const char *call_title(struct request *req, const struct call *c);
 const char *call_program_name(struct request *req, const struct call *c);

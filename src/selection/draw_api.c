@@ -57,8 +57,7 @@ load_or_reply(struct request *req, struct draw_detail *dd)
         if (rc == STORE_OK && !draw_visible(req, &dd->d))
                 rc = STORE_NOT_FOUND;
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return -1;
         }
         return 0;

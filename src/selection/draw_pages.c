@@ -218,8 +218,7 @@ load_or_reply(struct request *req, struct draw_detail *dd, int public_only)
             (public_only ? strcmp(dd->d.status, "draft") == 0 : !draw_visible(req, &dd->d)))
                 rc = STORE_NOT_FOUND;
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return -1;
         }
         return 0;

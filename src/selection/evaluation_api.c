@@ -542,18 +542,6 @@ api_evaluation_reopen(struct request *req)
         reply_all(req);
 }
 
-static int
-load_call(struct request *req, struct call *c)
-{
-        int rc = call_store_get(req->db, req->arena, req->id, c);
-        if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
-                return -1;
-        }
-        return 0;
-}
-
 /* A region code from a query or a body: "" for none; NULL after an error. */
 static const char *
 region_arg(struct errs *e, const char *field, const char *r)
@@ -573,7 +561,7 @@ api_evaluation_overview(struct request *req)
 {
         struct arena *a = req->arena;
         struct call c;
-        if (load_call(req, &c) != 0)
+        if (call_load_or_reply(req, &c) != 0)
                 return;
         struct errs e;
         errs_init(&e, a, req->lang);
@@ -629,7 +617,7 @@ api_evaluation_assign_call(struct request *req)
 {
         struct arena *a = req->arena;
         struct call c;
-        if (load_call(req, &c) != 0)
+        if (call_load_or_reply(req, &c) != 0)
                 return;
         struct errs e;
         errs_init(&e, a, req->lang);

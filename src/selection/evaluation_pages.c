@@ -90,8 +90,7 @@ eval_load_mine(struct request *req, struct eval_mine_view *out)
         if (rc == STORE_OK && load_call_grid(req, &out->v) != 0)
                 rc = STORE_ERROR;
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return -1;
         }
         out->state = evaluation_state_of(&out->ev);
@@ -143,8 +142,7 @@ eval_load_all(struct request *req, long long id, struct eval_all_view *out)
                         rc = STORE_ERROR;
         }
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return -1;
         }
         return 0;
@@ -1105,8 +1103,7 @@ manager_app(struct request *req)
         struct evaluation_app app;
         int rc = evaluation_store_app(req->db, req->arena, &req->user->scope, req->id, &app);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return -1;
         }
         return 0;
@@ -1351,23 +1348,11 @@ overview_page(struct request *req, const struct call *c, const struct errs *bulk
         page_end(req);
 }
 
-static int
-load_call(struct request *req, struct call *c)
-{
-        int rc = call_store_get(req->db, req->arena, req->id, c);
-        if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
-                return -1;
-        }
-        return 0;
-}
-
 void
 page_evaluation_overview(struct request *req)
 {
         struct call c;
-        if (load_call(req, &c) != 0)
+        if (call_load_or_reply(req, &c) != 0)
                 return;
         overview_page(req, &c, NULL);
 }
@@ -1376,7 +1361,7 @@ void
 page_evaluation_assign_call(struct request *req)
 {
         struct call c;
-        if (load_call(req, &c) != 0)
+        if (call_load_or_reply(req, &c) != 0)
                 return;
         struct errs e;
         errs_init(&e, req->arena, req->lang);

@@ -7,9 +7,11 @@
 #include "core/arena.h"
 #include "core/i18n.h"
 #include "selection/call_store.h"
+#include "selection/call_web.h"
 #include "selection/selection_store.h"
 #include "selection/selection_web.h"
 #include "web/api.h"
+#include "web/layout.h"
 #include "web/pages.h"
 
 static json_t *
@@ -53,23 +55,11 @@ run_json(struct request *req, const struct stored_run *run)
         return o;
 }
 
-static int
-load_call(struct request *req, struct call *c)
-{
-        int rc = call_store_get(req->db, req->arena, req->id, c);
-        if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
-                return -1;
-        }
-        return 0;
-}
-
 void
 api_call_selection(struct request *req)
 {
         struct call c;
-        if (load_call(req, &c) != 0)
+        if (call_load_or_reply(req, &c) != 0)
                 return;
         struct stored_run run;
         int rc = selection_store_current(req->db, req->arena, c.id, &run);
@@ -94,7 +84,7 @@ api_call_selection_run(struct request *req)
 {
         enum lang L = req->lang;
         struct call c;
-        if (load_call(req, &c) != 0)
+        if (call_load_or_reply(req, &c) != 0)
                 return;
         int confirm = 0;
         if (req->json && !json_is_object(req->json)) {
@@ -173,8 +163,7 @@ api_selection_run_get(struct request *req)
         struct stored_run run;
         int rc = selection_store_run(req->db, req->arena, req->id, &run);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return;
         }
         int same = 0;

@@ -195,18 +195,6 @@ selection_explain_snapshot(struct request *req, const struct call *c, const stru
 
 /* ---- helpers of these pages ---- */
 
-static int
-load_call(struct request *req, struct call *c)
-{
-        int rc = call_store_get(req->db, req->arena, req->id, c);
-        if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
-                return -1;
-        }
-        return 0;
-}
-
 static void
 crumbs(struct request *req, const struct call *c, const char *here)
 {
@@ -473,7 +461,7 @@ void
 page_call_selection(struct request *req)
 {
         struct call c;
-        if (load_call(req, &c) != 0)
+        if (call_load_or_reply(req, &c) != 0)
                 return;
         selection_page(req, &c, NULL,
                        req_query(req, "ran") ? _(req->lang, "The selection ran and is recorded.")
@@ -484,7 +472,7 @@ void
 page_call_selection_run(struct request *req)
 {
         struct call c;
-        if (load_call(req, &c) != 0)
+        if (call_load_or_reply(req, &c) != 0)
                 return;
         const char *confirm = req_form(req, "confirm_unscored");
         struct selection_attempt att;
@@ -505,7 +493,7 @@ page_call_selection_replay(struct request *req)
 {
         enum lang L = req->lang;
         struct call c;
-        if (load_call(req, &c) != 0)
+        if (call_load_or_reply(req, &c) != 0)
                 return;
         struct stored_run run;
         int rc = selection_store_current(req->db, req->arena, c.id, &run);
@@ -553,7 +541,7 @@ page_call_dashboard(struct request *req)
         enum lang L = req->lang;
         struct arena *a = req->arena;
         struct call c;
-        if (load_call(req, &c) != 0)
+        if (call_load_or_reply(req, &c) != 0)
                 return;
         struct sel_region_status *rs;
         size_t nrs;
@@ -638,8 +626,7 @@ page_application_letter(struct request *req)
         struct sel_letter l;
         int rc = selection_store_letter(req->db, a, &req->user->scope, req->id, &l);
         if (rc != STORE_OK) {
-                reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
-                            0);
+                reply_store_error(req, rc);
                 return;
         }
         struct call c;

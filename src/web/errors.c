@@ -4,6 +4,7 @@
 #include "core/arena.h"
 #include "core/http.h"
 #include "core/i18n.h"
+#include "registry/store.h"
 #include "web/layout.h"
 
 static const struct {
@@ -70,4 +71,11 @@ reply_error(struct request *req, enum app_error err, const char *message,
         html_raw_trusted(&req->out, "</div>");
         page_end(req);
         req->status = error_table[err].status;
+}
+
+void
+reply_store_error(struct request *req, int rc)
+{
+        /* A record outside the caller's scope reads as absent (store.h): never say it exists. */
+        reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL, 0);
 }

@@ -68,6 +68,10 @@ void form_province_select(struct request *req, const char *name, const char *lab
 /* One label/value pair of a detail page's <dl>; cls is a class for the value, or NULL. */
 void html_fact(struct request *req, const char *label, const char *value, const char *cls);
 
+/* Answers a read that failed (a store_rc other than STORE_OK): 404 for STORE_NOT_FOUND (absent
+ * or outside the caller's scope), 500 otherwise, as an HTML page or JSON. */
+void reply_store_error(struct request *req, int rc);
+
 /* Region / province / commune names in the request's language. */
 const char *region_name(struct request *req, const char *code);
 const char *province_name(struct request *req, const char *code);
