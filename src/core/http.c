@@ -208,6 +208,47 @@ reply_stream(struct request *req, const char *content_type, const struct stream 
         req->content_type = content_type;
 }
 
+void
+row_stream_init(struct row_stream *rs, struct arena *row,
+                int (*next)(void *ctx, struct arena *row, struct buf *out), void *ctx)
+{
+        memset(rs, 0, sizeof(*rs));
+        rs->next = next;
+        rs->ctx = ctx;
+        rs->row = row;
+        buf_init(&rs->pending, row, 1u << 20);
+}
+
+long
+row_stream_fill(struct row_stream *rs, char *out, size_t max)
+{
+        size_t n = 0;
+        while (n < max) {
+                if (rs->off == rs->pending.len) {
+                        if (rs->finished)
+                                break;
+                        /* The pending row is sent: forget it and build the next one. */
+                        arena_reset(rs->row);
+                        buf_init(&rs->pending, rs->row, 1u << 20);
+                        rs->off = 0;
+                        int rc = rs->next(rs->ctx, rs->row, &rs->pending);
+                        if (rc < 0 || rs->pending.err)
+                                return -1;
+                        if (rc == 0) {
+                                rs->finished = 1;
+                                break;
+                        }
+                }
+                size_t k = rs->pending.len - rs->off;
+                if (k > max - n)
+                        k = max - n;
+                memcpy(out + n, rs->pending.data + rs->off, k);
+                rs->off += k;
+                n += k;
+        }
+        return (long)n;
+}
+
 struct db *
 http_open_db(void)
 {

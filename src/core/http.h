@@ -212,6 +212,24 @@ struct stream {
         void (*done)(void *ctx);
         void *ctx;
 };
+/*
+ * A body made of rows, each built only when the previous one is sent: next(ctx, row, out)
+ * appends one row to out (allocating in row, which is reset between rows) and returns 1, 0 at
+ * the end, -1 on error. Initialise with row_stream_init, which leaves pending empty so that a
+ * header may be appended to it first; a stream's fill() then calls row_stream_fill.
+ */
+struct row_stream {
+        int (*next)(void *ctx, struct arena *row, struct buf *out);
+        void *ctx;
+        struct arena *row;
+        struct buf pending; /* the row being sent */
+        size_t off;         /* how much of it is sent */
+        int finished;
+};
+void row_stream_init(struct row_stream *rs, struct arena *row,
+                     int (*next)(void *ctx, struct arena *row, struct buf *out), void *ctx);
+long row_stream_fill(struct row_stream *rs, char *out, size_t max);
+
 /* Answers 200 with content_type and the stream s (copied into the request). */
 void reply_stream(struct request *req, const char *content_type, const struct stream *s);
 /* Opens a new connection to the server's database, for a stream to own (db_close it in done). */

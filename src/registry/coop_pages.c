@@ -672,15 +672,12 @@ page_geo_communes(struct request *req)
         req->cache = "private, max-age=86400";
 }
 
-/* The state of a streamed CSV export: its own connection and statement, and the bytes of the
- * current row not yet sent. */
+/* The state of a streamed CSV export: its own connection and statement, and its rows. */
 struct coop_export {
         struct db *db;
         sqlite3_stmt *st;
         struct arena *arena;
-        struct buf pending;
-        size_t off;
-        int finished;
+        struct row_stream rows;
 };
 
 static void
@@ -694,39 +691,21 @@ export_done(void *ctx)
         free(x);
 }
 
+static int
+export_row(void *ctx, struct arena *row, struct buf *out)
+{
+        struct coop_export *x = ctx;
+        struct coop c;
+        int rc = coop_store_next(x->st, row, &c);
+        if (rc > 0)
+                coop_csv_row(out, &c);
+        return rc;
+}
+
 static long
 export_fill(void *ctx, char *out, size_t max)
 {
-        struct coop_export *x = ctx;
-        size_t n = 0;
-        while (n < max) {
-                if (x->off == x->pending.len) {
-                        if (x->finished)
-                                break;
-                        /* The pending row is sent: forget it and read the next one. */
-                        arena_reset(x->arena);
-                        buf_init(&x->pending, x->arena, 1u << 20);
-                        x->off = 0;
-                        struct coop c;
-                        int rc = coop_store_next(x->st, x->arena, &c);
-                        if (rc < 0)
-                                return -1;
-                        if (rc == 0) {
-                                x->finished = 1;
-                                break;
-                        }
-                        coop_csv_row(&x->pending, &c);
-                        if (x->pending.err)
-                                return -1;
-                }
-                size_t k = x->pending.len - x->off;
-                if (k > max - n)
-                        k = max - n;
-                memcpy(out + n, x->pending.data + x->off, k);
-                x->off += k;
-                n += k;
-        }
-        return (long)n;
+        return row_stream_fill(&((struct coop_export *)ctx)->rows, out, max);
 }
 
 void
@@ -751,8 +730,8 @@ page_coop_export(struct request *req)
                 reply_error(req, ERR_INTERNAL, NULL, NULL, 0);
                 return;
         }
-        buf_init(&x->pending, x->arena, 4096);
-        coop_csv_header(&x->pending);
+        row_stream_init(&x->rows, x->arena, export_row, x);
+        coop_csv_header(&x->rows.pending);
         struct stream s = {export_fill, export_done, x};
         reply_stream(req, "text/csv; charset=utf-8", &s);
         req->disposition = "attachment; filename=\"cooperatives.csv\"";

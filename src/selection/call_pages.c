@@ -1651,9 +1651,7 @@ struct screen_export {
         const char *region;
         enum screen_filter filter;
         enum lang lang;
-        struct buf pending;
-        size_t off;
-        int finished;
+        struct row_stream rows;
 };
 
 static void
@@ -1684,19 +1682,19 @@ export_name(void *ctx, const char *kind, const char *code)
         return NULL;
 }
 
-/* Appends the next matching cooperative's line to x->pending; 1, 0 at the end, -1. */
+/* Appends the next matching cooperative's line to out (a row_stream's next); 1, 0 at the end,
+ * -1. */
 static int
-screen_export_row(struct screen_export *x)
+screen_export_row(void *ctx, struct arena *row, struct buf *out)
 {
+        struct screen_export *x = ctx;
         for (;;) {
                 struct coop c;
                 int acc;
                 int rc = call_store_screen_next(x->st, &c, &acc);
                 if (rc <= 0)
                         return rc;
-                if (x->region[0] && strcmp(c.region_code, x->region) != 0)
-                        continue;
-                struct elig_input in;
+                struct elig_input in; /* the statement keeps only x->region, when set */
                 eligibility_input_set(&in, &c, acc);
                 in.name = export_name;
                 in.name_ctx = x;
@@ -1707,16 +1705,16 @@ screen_export_row(struct screen_export *x)
                 const char *codes = "", *reasons = "";
                 if (failed) {
                         struct elig_result er;
-                        eligibility_evaluate(x->c.rules, x->c.nrules, &in, x->ref, x->lang, x->row,
+                        eligibility_evaluate(x->c.rules, x->c.nrules, &in, x->ref, x->lang, row,
                                              &er);
                         for (size_t k = 0; k < er.n; k++) {
                                 if (er.lines[k].pass)
                                         continue;
                                 int first = codes[0] == '\0';
-                                codes = arena_printf(x->row, "%s%s%s", codes, first ? "" : " ",
+                                codes = arena_printf(row, "%s%s%s", codes, first ? "" : " ",
                                                      eligibility_kind_code(er.lines[k].kind));
-                                reasons = arena_printf(x->row, "%s%s%s", reasons,
-                                                       first ? "" : " | ", er.lines[k].explanation);
+                                reasons = arena_printf(row, "%s%s%s", reasons, first ? "" : " | ",
+                                                       er.lines[k].explanation);
                         }
                 }
                 char id[24];
@@ -1734,40 +1732,16 @@ screen_export_row(struct screen_export *x)
                                    codes,
                                    reasons};
                 for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
-                        csv_put_field(&x->pending, v[i], i == 0);
-                buf_puts(&x->pending, "\r\n");
-                return x->pending.err ? -1 : 1;
+                        csv_put_field(out, v[i], i == 0);
+                buf_puts(out, "\r\n");
+                return out->err ? -1 : 1;
         }
 }
 
 static long
 screen_export_fill(void *ctx, char *out, size_t max)
 {
-        struct screen_export *x = ctx;
-        size_t n = 0;
-        while (n < max) {
-                if (x->off == x->pending.len) {
-                        if (x->finished)
-                                break;
-                        arena_reset(x->row);
-                        buf_init(&x->pending, x->row, 1u << 20);
-                        x->off = 0;
-                        int rc = screen_export_row(x);
-                        if (rc < 0)
-                                return -1;
-                        if (rc == 0) {
-                                x->finished = 1;
-                                break;
-                        }
-                }
-                size_t k = x->pending.len - x->off;
-                if (k > max - n)
-                        k = max - n;
-                memcpy(out + n, x->pending.data + x->off, k);
-                x->off += k;
-                n += k;
-        }
-        return (long)n;
+        return row_stream_fill(&((struct screen_export *)ctx)->rows, out, max);
 }
 
 void
@@ -1803,14 +1777,14 @@ page_call_screening_csv(struct request *req)
                 reply_store_error(req, rc);
                 return;
         }
-        buf_init(&x->pending, x->row, 4096);
+        row_stream_init(&x->rows, x->row, screen_export_row, x);
         static const char *const head[] = {"id",       "register_number", "name_ar",
                                            "name_fr",  "region_code",     "province_code",
                                            "sector",   "legal_date",      "activity_start_date",
                                            "eligible", "failed_rules",    "reasons"};
         for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
-                csv_put_field(&x->pending, head[i], i == 0);
-        buf_puts(&x->pending, "\r\n");
+                csv_put_field(&x->rows.pending, head[i], i == 0);
+        buf_puts(&x->rows.pending, "\r\n");
         struct stream s = {screen_export_fill, screen_export_done, x};
         reply_stream(req, "text/csv; charset=utf-8", &s);
         req->disposition =
