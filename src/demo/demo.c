@@ -28,8 +28,8 @@ struct rng {
         uint64_t s[4];
 };
 
-static uint64_t
-splitmix64(uint64_t *x)
+uint64_t
+demo_splitmix64(uint64_t *x)
 {
         uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
         z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -41,7 +41,7 @@ static void
 rng_seed(struct rng *r, uint64_t seed)
 {
         for (int i = 0; i < 4; i++)
-                r->s[i] = splitmix64(&seed);
+                r->s[i] = demo_splitmix64(&seed);
 }
 
 static uint64_t

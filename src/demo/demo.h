@@ -3,6 +3,7 @@
 #define MURAFIQ_DEMO_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct db;
@@ -22,6 +23,10 @@ int demo_generate(struct db *db, const struct geo *g, int national, unsigned lon
                   FILE *progress);
 
 /* The day the demo data describes: legal dates end before it; created_at/updated_at use it. */
+/* splitmix64: the next number of the sequence of state *x. Each part of the demo keeps a state
+ * of its own, so that adding one part does not shift the numbers of the others. */
+uint64_t demo_splitmix64(uint64_t *x);
+
 #define DEMO_REFERENCE_DATE "2026-11-01"
 #define DEMO_TIMESTAMP      "2026-11-01T00:00:00Z"
 /* Age under which a member counts as young in members_youth. */

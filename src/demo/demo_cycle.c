@@ -10,20 +10,11 @@
 #include "core/db.h"
 #include "core/http.h"
 #include "core/log.h"
+#include "demo/demo.h"
 #include "registry/coop.h"
 #include "selection/application_store.h"
 #include "selection/call_store.h"
 #include "selection/evaluation_store.h"
-
-/* splitmix64, seeded apart from the registry generator. */
-static uint64_t
-next(uint64_t *x)
-{
-        uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-        return z ^ (z >> 31);
-}
 
 static long long
 user_id(struct db *db, const char *login)
@@ -116,7 +107,7 @@ demo_cycle(struct db *db, unsigned long seed, FILE *progress)
                 struct application app = {0};
                 app.call_id = call_id;
                 app.cooperative_id = p.ids[i];
-                app.project_summary = projects[next(&rng) % 5];
+                app.project_summary = projects[demo_splitmix64(&rng) % 5];
                 app.requested_support = "";
                 long long existing = 0;
                 /* Regions 03 and 06 have officers: they enter their own; the admin the rest. */
@@ -141,12 +132,14 @@ demo_cycle(struct db *db, unsigned long seed, FILE *progress)
                                 arena_free(row);
                                 goto done;
                         }
-                        int second = (next(&rng) % 10) != 0;
-                        int quality = (int)(next(&rng) % 7); /* how good the project is, 0..6 */
+                        int second = (demo_splitmix64(&rng) % 10) != 0;
+                        int quality =
+                            (int)(demo_splitmix64(&rng) % 7); /* how good the project is, 0..6 */
                         for (int e = 0; e < 1 + second; e++) {
                                 struct evaluation_score sc[SCORING_MAX_CRITERIA];
                                 for (size_t k = 0; k < c.ncriteria; k++) {
-                                        long long s = 3 + quality + (long long)(next(&rng) % 3) - 1;
+                                        long long s = 3 + quality +
+                                                      (long long)(demo_splitmix64(&rng) % 3) - 1;
                                         sc[k].key = c.criteria[k].key;
                                         sc[k].score = s < 0                   ? 0
                                                       : s > c.criteria[k].max ? c.criteria[k].max

@@ -17,21 +17,10 @@
 #define TRANCHE_TARGET       1000 /* 500 cooperatives a year, two years a tranche */
 #define ACCOMPANIED_PERMILLE 30   /* of the register, in tranche 3 */
 
-/* splitmix64: a small seeded generator of its own, so that this file does not shift the
- * sequence of the registry generator. */
-static uint64_t
-next(uint64_t *x)
-{
-        uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-        return z ^ (z >> 31);
-}
-
 static unsigned
 below(uint64_t *x, unsigned n)
 {
-        return (unsigned)(((next(x) >> 32) * (uint64_t)n) >> 32);
+        return (unsigned)(((demo_splitmix64(x) >> 32) * (uint64_t)n) >> 32);
 }
 
 /* The organisation whose French name or acronym is given; created (kind, national) when

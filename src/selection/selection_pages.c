@@ -304,14 +304,14 @@ selection_page(struct request *req, const struct call *c, const struct selection
         static const struct {
                 int index;
                 const char *label;
-        } shown[] = {{2, N_("Eligible, not yet fully scored")},
-                     {4, N_("Scored")},
-                     {3, N_("Not eligible")},
-                     {5, N_("Selected")},
-                     {6, N_("Waitlisted")},
-                     {7, N_("Rejected")},
-                     {8, N_("Withdrawn")},
-                     {0, N_("Drafts")}};
+        } shown[] = {{APP_ELIGIBLE, N_("Eligible, not yet fully scored")},
+                     {APP_SCORED, N_("Scored")},
+                     {APP_INELIGIBLE, N_("Not eligible")},
+                     {APP_SELECTED, N_("Selected")},
+                     {APP_WAITLISTED, N_("Waitlisted")},
+                     {APP_REJECTED, N_("Rejected")},
+                     {APP_WITHDRAWN, N_("Withdrawn")},
+                     {APP_DRAFT, N_("Drafts")}};
         for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
                 html_fact(req, _(L, shown[i].label),
                           i18n_int(a, L, counts.by_status[shown[i].index]), NULL);
@@ -560,7 +560,8 @@ page_call_dashboard(struct request *req)
                     "</div><div class=\"actions\"><a class=\"button\" "
                     "href=\"/calls/%lld/selection\">%s</a></div></div>",
                     title, call_title(req, &c), c.id, _(L, "Selection"));
-        static const int cols[] = {0, 2, 3, 4, 5, 6, 7, 8};
+        static const int cols[] = {APP_DRAFT,    APP_ELIGIBLE,   APP_INELIGIBLE, APP_SCORED,
+                                   APP_SELECTED, APP_WAITLISTED, APP_REJECTED,   APP_WITHDRAWN};
         static const char *const col_labels[] = {N_("Drafts"),   N_("Eligible"), N_("Not eligible"),
                                                  N_("Scored"),   N_("Selected"), N_("Waitlisted"),
                                                  N_("Rejected"), N_("Withdrawn")};
@@ -576,7 +577,7 @@ page_call_dashboard(struct request *req)
                 for (size_t k = 0; k < 8; k++)
                         html_printf(b, "<th scope=\"col\">%s</th>", _(L, col_labels[k]));
                 html_printf(b, "<th scope=\"col\">%s</th></tr></thead><tbody>", _(L, "Total"));
-                long long sums[9] = {0}, all = 0;
+                long long sums[8] = {0}, all = 0;
                 for (size_t i = 0; i < nrs; i++) {
                         long long t = 0;
                         html_printf(b, "<tr><th scope=\"row\">%s</th>",
@@ -586,7 +587,7 @@ page_call_dashboard(struct request *req)
                                 html_printf(b, "<td>%s</td>", i18n_int(a, L, v));
                                 sums[k] += v;
                         }
-                        for (size_t k = 0; k < 9; k++)
+                        for (size_t k = 0; k < APP_STATUS_COUNT; k++)
                                 t += rs[i].by_status[k];
                         all += t;
                         html_printf(b, "<td>%s</td></tr>", i18n_int(a, L, t));

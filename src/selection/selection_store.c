@@ -13,10 +13,6 @@
 #include "selection/call_store.h"
 #include "selection/draw_store.h"
 
-const char *const selection_app_statuses[] = {"draft",     "submitted", "eligible",   "ineligible",
-                                              "scored",    "selected",  "waitlisted", "rejected",
-                                              "withdrawn", NULL};
-
 #define MAX_APPS 100000
 
 static int
@@ -131,9 +127,9 @@ selection_store_counts(struct db *db, long long call_id, struct sel_counts *out)
         int rc;
         while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
                 const char *s = (const char *)sqlite3_column_text(st, 0);
-                for (int i = 0; selection_app_statuses[i]; i++)
-                        if (s && strcmp(s, selection_app_statuses[i]) == 0)
-                                out->by_status[i] = db_col_int(st, 1);
+                int k = s ? application_status_from_code(s) : -1;
+                if (k >= 0)
+                        out->by_status[k] = db_col_int(st, 1);
                 if (s && strcmp(s, "eligible") == 0)
                         out->unscored = db_col_int(st, 2);
         }
@@ -508,7 +504,8 @@ selection_store_run(struct db *db, struct arena *a, long long run_id, struct sto
 #define ROW_COLUMNS                                                                                \
         " o.application_id, a.cooperative_id, co.register_number, co.name_ar, co.name_fr,"         \
         " o.region_code, a.status, o.status, o.reason, o.separated_by, o.rank, o.total,"           \
-        " o.waitlist, o.region_waitlist FROM selection_outcome o JOIN application a ON a.id ="     \
+        " o.waitlist, o.region_waitlist, o.run_id FROM selection_outcome o JOIN application a ON"  \
+        " a.id ="                                                                                  \
         " o.application_id JOIN cooperative co ON co.id = a.cooperative_id"
 
 static void
@@ -572,19 +569,13 @@ selection_store_outcome_of(struct db *db, struct arena *a, long long application
         db_bind_int(st, ":app", application_id);
         int rc = sqlite3_step(st);
         long long run_id = 0;
-        if (rc == SQLITE_ROW)
+        if (rc == SQLITE_ROW) {
                 read_row(st, a, out);
+                run_id = db_col_int(st, 14);
+        }
         sqlite3_reset(st);
         if (rc != SQLITE_ROW)
                 return rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-        st = db_stmt(db, "SELECT o.run_id FROM selection_outcome o JOIN selection_run r ON r.id ="
-                         " o.run_id WHERE o.application_id = :app AND r.is_current = 1");
-        if (st == NULL)
-                return STORE_ERROR;
-        db_bind_int(st, ":app", application_id);
-        if (sqlite3_step(st) == SQLITE_ROW)
-                run_id = db_col_int(st, 0);
-        sqlite3_reset(st);
         return run_id ? selection_store_run(db, a, run_id, run) : STORE_ERROR;
 }
 
@@ -779,9 +770,9 @@ selection_store_by_region(struct db *db, struct arena *a, const struct scope *sc
                         memset(&(*out)[*n], 0, sizeof(**out));
                         (*out)[(*n)++].region = arena_strdup(a, region);
                 }
-                for (int i = 0; selection_app_statuses[i]; i++)
-                        if (strcmp(status, selection_app_statuses[i]) == 0)
-                                (*out)[*n - 1].by_status[i] = db_col_int(st, 2);
+                int k = application_status_from_code(status);
+                if (k >= 0)
+                        (*out)[*n - 1].by_status[k] = db_col_int(st, 2);
         }
         sqlite3_reset(st);
         return rc == SQLITE_DONE || rc == SQLITE_ROW ? STORE_OK : db_fail(db, "selection regions");

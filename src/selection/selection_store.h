@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "registry/store.h"
+#include "selection/application.h"
 #include "selection/call.h"
 #include "selection/run.h"
 
@@ -31,10 +32,9 @@ struct sel_row {
 
 /* Counts of a call's applications, for the readiness panel and the dashboard. */
 struct sel_counts {
-        long long by_status[9]; /* in the order of selection_app_statuses */
-        long long unscored;     /* eligible, not yet fully scored */
+        long long by_status[APP_STATUS_COUNT]; /* by enum app_status */
+        long long unscored;                    /* eligible, not yet fully scored */
 };
-extern const char *const selection_app_statuses[]; /* draft ... withdrawn, NULL-ended */
 
 /*
  * Reads what a run of call c reads: every application of the call that is neither a draft nor
@@ -105,10 +105,10 @@ int selection_store_letter(struct db *db, struct arena *a, const struct scope *s
 int selection_store_rules_at(struct db *db, struct arena *a, long long call_id, long long version,
                              struct elig_rule **rules, size_t *n);
 
-/* A region's applications by status (selection_app_statuses order), within scope. */
+/* A region's applications by status (enum app_status), within scope. */
 struct sel_region_status {
         const char *region;
-        long long by_status[9];
+        long long by_status[APP_STATUS_COUNT];
 };
 int selection_store_by_region(struct db *db, struct arena *a, const struct scope *scope,
                               long long call_id, struct sel_region_status **out, size_t *n);
