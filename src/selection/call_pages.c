@@ -915,18 +915,6 @@ page_call_update(struct request *req)
 
 /* ---- the rules editor ---- */
 
-static int
-is_duration_kind(enum elig_kind k)
-{
-        return k == ELIG_MAX_LEGAL_AGE || k == ELIG_UNDER_LEGAL_AGE || k == ELIG_MIN_ACTIVITY;
-}
-
-static int
-is_list_kind(enum elig_kind k)
-{
-        return k == ELIG_REGIONS || k == ELIG_PROVINCES || k == ELIG_SECTORS;
-}
-
 /* Maps an error field of eligibility_rules_from_json ("rules[2].months", "rules[0].codes[3]")
  * to the editor's field ("min_activity.months", "regions.codes"), given the kind of each rule. */
 static const char *
@@ -971,7 +959,7 @@ rules_from_form(struct request *req, struct errs *e, struct elig_rule **rules, s
                 if (on == NULL || strcmp(on, "1") != 0)
                         continue;
                 json_t *o = json_pack("{s:s}", "kind", code);
-                if (is_duration_kind((enum elig_kind)k)) {
+                if (eligibility_kind_is_duration((enum elig_kind)k)) {
                         const char *names[] = {"years", "months"};
                         for (int f = 0; f < 2; f++) {
                                 const char *field = arena_printf(a, "%s.%s", code, names[f]);
@@ -979,7 +967,7 @@ rules_from_form(struct request *req, struct errs *e, struct elig_rule **rules, s
                                 if (v_int(e, field, req_form(req, field), 0, 0, 1000, 0, &v) == 0)
                                         json_object_set_new(o, names[f], json_integer(v));
                         }
-                } else if (is_list_kind((enum elig_kind)k)) {
+                } else if (eligibility_kind_is_list((enum elig_kind)k)) {
                         const char *field = arena_printf(a, "%s.codes", code);
                         json_t *codes = json_array();
                         for (size_t i = 0; i < req->nform; i++)
@@ -1120,7 +1108,7 @@ rules_form(struct request *req, const struct call *c, const struct elig_rule *ru
                             _(L, eligibility_kind_label(kind)));
                 form_checkbox(req, arena_printf(a, "%s.on", code), _(L, "Apply this rule"),
                               r != NULL, e);
-                if (is_duration_kind(kind)) {
+                if (eligibility_kind_is_duration(kind)) {
                         html_raw_trusted(b, "<div class=\"inline\">");
                         struct form_field d[] = {
                             {.name = arena_printf(a, "%s.years", code),

@@ -40,14 +40,14 @@ eligibility_kind_label(enum elig_kind kind)
         return (unsigned)kind < ELIG_KIND_COUNT ? kinds[kind].label : "";
 }
 
-static int
-is_duration(enum elig_kind k)
+int
+eligibility_kind_is_duration(enum elig_kind k)
 {
         return k == ELIG_MAX_LEGAL_AGE || k == ELIG_UNDER_LEGAL_AGE || k == ELIG_MIN_ACTIVITY;
 }
 
-static int
-is_list(enum elig_kind k)
+int
+eligibility_kind_is_list(enum elig_kind k)
 {
         return k == ELIG_REGIONS || k == ELIG_PROVINCES || k == ELIG_SECTORS;
 }
@@ -528,10 +528,10 @@ eligibility_rules_to_json(const struct elig_rule *rules, size_t n)
                 if (o == NULL)
                         goto fail;
                 bad |= json_object_set_new(o, "kind", json_string(eligibility_kind_code(r->kind)));
-                if (is_duration(r->kind)) {
+                if (eligibility_kind_is_duration(r->kind)) {
                         bad |= json_object_set_new(o, "years", json_integer(r->years));
                         bad |= json_object_set_new(o, "months", json_integer(r->months));
-                } else if (is_list(r->kind)) {
+                } else if (eligibility_kind_is_list(r->kind)) {
                         codes = json_array();
                         for (size_t j = 0; codes && j < r->ncodes; j++)
                                 bad |= json_array_append_new(codes, json_string(r->codes[j]));
@@ -570,9 +570,9 @@ static const char *const no_fields[] = {NULL};
 static const char *const *
 fields_of(enum elig_kind k)
 {
-        if (is_duration(k))
+        if (eligibility_kind_is_duration(k))
                 return duration_fields;
-        if (is_list(k))
+        if (eligibility_kind_is_list(k))
                 return list_fields;
         if (k == ELIG_WOMEN)
                 return women_fields;
@@ -828,9 +828,9 @@ read_rule(struct reader *rd, json_t *o, struct arena *a, struct elig_rule *r)
                         ok = 0;
                 }
         }
-        if (is_duration(r->kind))
+        if (eligibility_kind_is_duration(r->kind))
                 ok &= read_duration(rd, o, r) == 0;
-        else if (is_list(r->kind))
+        else if (eligibility_kind_is_list(r->kind))
                 ok &= read_codes(rd, o, a, r) == 0;
         else if (r->kind == ELIG_WOMEN)
                 ok &= read_women(rd, o, r) == 0;

@@ -98,6 +98,11 @@ struct elig_result {
 const char *eligibility_kind_code(enum elig_kind kind);
 const char *eligibility_kind_label(enum elig_kind kind);
 
+/* 1 for the kinds measured as a duration (years and months) and for those holding a list of
+ * codes (regions, provinces, sectors). */
+int eligibility_kind_is_duration(enum elig_kind kind);
+int eligibility_kind_is_list(enum elig_kind kind);
+
 /* Fills *in from c (kept by pointer: it must outlive *in), parsing its legal and activity start
  * dates once (a malformed date counts as missing). name and name_ctx are set to NULL. */
 void eligibility_input_set(struct elig_input *in, const struct coop *c, int already_accompanied);
