@@ -8,7 +8,7 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS    := sqlite3 libmicrohttpd jansson libsodium icu-uc icu-i18n nettle
+PKGS    := sqlite3 libmicrohttpd jansson libsodium icu-uc icu-i18n nettle liboath libqrencode
 OPT     ?= -O2 -g
 SAN     ?=
 CFLAGS_ALL := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla \
