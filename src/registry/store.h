@@ -10,6 +10,7 @@ enum store_rc {
         STORE_CONFLICT = -4,           /* the row changed since the caller read it (version) */
         STORE_FORBIDDEN = -5,          /* the write would put the row outside the caller's scope */
         STORE_POSSIBLE_DUPLICATE = -6, /* a near-identical record exists; confirm to go on */
+        STORE_UNREADABLE = -7,         /* an encrypted field does not open with this key */
 };
 
 /* SQL fragment that limits rows to the caller's regions; bind with store_bind_scope. */
