@@ -661,3 +661,35 @@ export function orgData(over = {}) {
 export function plainForm(data) {
   return Object.entries(data).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]);
 }
+
+// ---------------------------------------------------------------- the route table
+
+/** The text of src/web/routes.c without its comments. */
+export function routesSource() {
+  return fs.readFileSync(path.join(ROOT, 'src', 'web', 'routes.c'), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+}
+
+/**
+ * The routes of src/web/routes.c, in table order: {method, pattern, handler, flags, public, api,
+ * perm, key ("GET /path/{id}")}. Shared by routes.test.mjs, authz.test.mjs and the sqlmap run,
+ * so that a new route reaches all of them.
+ */
+export function parseRoutes(src = routesSource()) {
+  const re = /\{\s*METHOD_([A-Z]+)\s*,\s*"([^"]*)"\s*,\s*([A-Za-z_]\w*)\s*,\s*([^,{}]+?)\s*,\s*(PERM_[A-Z_]+)\s*\}/g;
+  const out = [];
+  let m;
+  while ((m = re.exec(src))) {
+    const flags = m[4].split('|').map((s) => s.trim());
+    out.push({
+      method: m[1],
+      pattern: m[2],
+      handler: m[3],
+      flags,
+      public: flags.includes('ROUTE_PUBLIC'),
+      api: flags.includes('ROUTE_API'),
+      perm: m[5],
+      key: `${m[1]} ${m[2]}`,
+    });
+  }
+  return out;
+}
