@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "arena.h"
+#include "audit.h"
 #include "embed.h"
 #include "log.h"
 
@@ -76,6 +77,9 @@ db_open(const char *path, int create)
          * platform has no mmap: SQLite then reads as before. */
         db_exec(db, "PRAGMA mmap_size=268435456");
         if (db_migrate(db) != 0)
+                goto fail;
+        /* Every write of this connection is recorded from here on (core/audit.h). */
+        if (audit_install(db) != 0)
                 goto fail;
         return db;
 fail:

@@ -16,6 +16,13 @@ struct db {
                 const char *sql;
                 sqlite3_stmt *st;
         } cache[DB_STMT_CACHE];
+        /* Who the audit trail names for the writes of this connection (core/audit.h). */
+        struct {
+                long long user_id;
+                char login[128];
+                char ip[64];
+                int off;
+        } actor;
 };
 
 /* Opens path (creating it when create is set), sets WAL, foreign keys and a busy timeout, and

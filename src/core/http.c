@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 
 #include "arena.h"
+#include "audit.h"
 #include "auth.h"
 #include "db.h"
 #include "embed.h"
@@ -454,6 +455,27 @@ password_change_allows(const struct route *route)
 }
 
 static void
+add_query_arg(void *ctx, const char *key, const char *value)
+{
+        struct buf *b = ctx;
+        if (b->len)
+                buf_putc(b, '&');
+        buf_url_encode(b, key);
+        buf_putc(b, '=');
+        buf_url_encode(b, value);
+}
+
+/* A download (CSV, JSON, text) is an export: the trail says who took what, with its filters. */
+static void
+audit_export(struct request *req)
+{
+        struct buf q;
+        buf_init(&q, req->arena, 4096);
+        req_query_each(req, add_query_arg, &q);
+        audit_event_pairs(req->db, "export", "", 0, "path", req->path, "query", buf_str(&q), NULL);
+}
+
+static void
 dispatch(struct request *req)
 {
         req->is_api = strncmp(req->path, "/api/", 5) == 0;
@@ -484,6 +506,9 @@ dispatch(struct request *req)
                 return;
         }
         authenticate(req);
+        /* The audit trail names this user and address for whatever the request writes. */
+        audit_set_actor(req->db, req->user ? req->user->id : 0, req->user ? req->user->login : "",
+                        req->client_ip);
         choose_language(req);
         if (route == NULL) {
                 reply_error(req, path_known ? ERR_METHOD : ERR_NOT_FOUND, NULL, NULL, 0);
@@ -553,6 +578,8 @@ dispatch(struct request *req)
                 return;
         }
         route->handler(req);
+        if (req->disposition && req->status == 200)
+                audit_export(req);
 }
 
 /* ---- libmicrohttpd callbacks ---- */

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/audit.h"
 #include "core/http.h"
 #include "core/i18n.h"
 #include "registry/store.h"
@@ -32,6 +33,15 @@ reply_error(struct request *req, enum app_error err, const char *message,
             const struct field_error *fields, size_t nfields)
 {
         const char *msg = message ? message : _(req->lang, error_table[err].title);
+        /* Refusals are part of the trail: who tried what (the router's permission and CSRF
+         * checks, and the stores' region checks of writes, all come through here). */
+        if (err == ERR_FORBIDDEN && req->db)
+                audit_event_pairs(req->db, "refused", "", 0, "method",
+                                  req->method == METHOD_GET    ? "GET"
+                                  : req->method == METHOD_POST ? "POST"
+                                  : req->method == METHOD_PATCH ? "PATCH"
+                                                                : "OTHER",
+                                  "path", req->path, NULL);
         /* Drop whatever a handler had started to write. */
         req->out.len = 0;
         req->out.err = 0;

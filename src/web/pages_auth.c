@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/audit.h"
 #include "core/auth.h"
 #include "core/db.h"
 #include "core/i18n.h"
@@ -63,6 +64,15 @@ page_login(struct request *req)
         login_form(req, "", NULL);
 }
 
+/* A failed login: the server log and the audit trail, which names the login as typed. */
+static void
+record_login_failure(struct request *req, const char *login, const char *reason)
+{
+        auth_log_failure(login, req->client_ip, reason);
+        audit_set_actor(req->db, 0, login, req->client_ip);
+        audit_event_pairs(req->db, "login_failed", "app_user", 0, "reason", reason, NULL);
+}
+
 void
 page_login_post(struct request *req)
 {
@@ -77,7 +87,7 @@ page_login_post(struct request *req)
          * or not; the attempt is recorded as a failure first so parallel guesses count too. */
         long long wait = auth_throttle_begin(req->db, login, req->client_ip);
         if (wait != 0) {
-                auth_log_failure(login, req->client_ip, wait > 0 ? "throttled" : "database error");
+                record_login_failure(req, login, wait > 0 ? "throttled" : "database error");
                 if (wait < 0) {
                         reply_error(req, ERR_INTERNAL, NULL, NULL, 0);
                         return;
@@ -92,7 +102,7 @@ page_login_post(struct request *req)
         const char *reason = NULL;
         long long uid = auth_check_password_why(req->db, req->arena, login, password, &reason);
         if (uid < 0) {
-                auth_log_failure(login, req->client_ip, reason);
+                record_login_failure(req, login, reason);
                 login_form(req, login, _(req->lang, "The login or the password is wrong."));
                 req->status = 401;
                 return;
@@ -104,6 +114,8 @@ page_login_post(struct request *req)
                 reply_error(req, ERR_INTERNAL, NULL, NULL, 0);
                 return;
         }
+        audit_set_actor(req->db, uid, login, req->client_ip);
+        audit_event(req->db, "login", "app_user", uid, NULL);
         reply_set_cookie(req, COOKIE_SESSION, sid, "HttpOnly; SameSite=Lax; Max-Age=43200");
         reply_set_cookie(req, COOKIE_PRELOGIN, "", "HttpOnly; SameSite=Strict; Max-Age=0");
         reply_redirect(req, safe_next(req_form(req, "next")));
@@ -112,8 +124,10 @@ page_login_post(struct request *req)
 void
 page_logout(struct request *req)
 {
-        if (req->session)
+        if (req->session) {
+                audit_event(req->db, "logout", "app_user", req->user->id, NULL);
                 auth_session_end(req->db, req->arena, req->session);
+        }
         reply_set_cookie(req, COOKIE_SESSION, "", "HttpOnly; SameSite=Lax; Max-Age=0");
         reply_redirect(req, "/login");
 }
@@ -132,7 +146,7 @@ page_lang(struct request *req)
                 return;
         }
         reply_set_cookie(req, COOKIE_LANG, lang_code((enum lang)l),
-                         "SameSite=Lax; Max-Age=31536000");
+                         "HttpOnly; SameSite=Lax; Max-Age=31536000");
         reply_redirect(req, safe_next(req_form(req, "next")));
 }
 
