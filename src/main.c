@@ -19,6 +19,8 @@
 #include "demo/demo.h"
 #include "demo/demo_cycle.h"
 #include "admin/account_store.h"
+#include "admin/mfa_store.h"
+#include "core/audit.h"
 #include "registry/coop_csv.h"
 #include "registry/coop_store.h"
 #include "registry/geo.h"
@@ -174,6 +176,13 @@ cmd_demo(int argc, char **argv)
                         goto done;
                 }
         }
+        /* The demo accounts log in with their password alone (make run, the tests): the second
+         * factor is optional for every role here; an admin may require it at /admin/security. */
+        static const int second_factor_optional[ROLE_COUNT] = {0};
+        if (mfa_store_set_policy(db, second_factor_optional) != STORE_OK) {
+                fail("demo", "making the second factor optional failed");
+                goto done;
+        }
         if (demo_cycle(db, seed, isatty(STDERR_FILENO) ? stderr : NULL) != 0) {
                 fail("demo", "entering the demo applications failed");
                 goto done;
@@ -244,11 +253,13 @@ static const char user_help[] =
     "       murafiq user disable --db PATH --login L\n"
     "       murafiq user enable --db PATH --login L\n"
     "       murafiq user list --db PATH\n"
+    "       murafiq user totp-reset --db PATH --login L\n"
     "add creates an account. ROLE is admin, program_manager, regional_officer, coach or viewer;\n"
     "a regional officer needs one --region per region (HCP codes 01 to 12). The password\n"
     "(12 to 128 characters) is read from the first line of standard input.\n"
     "disable stops an account at once (its sessions and API tokens are deleted); enable lets\n"
-    "it log in again. list prints login, role, regions, disabled and last login, one a line.\n";
+    "it log in again. list prints login, role, regions, disabled and last login, one a line.\n"
+    "totp-reset turns off the account's second factor (a lost phone) and ends its sessions.\n";
 
 static const char user_state_help[] =
     "usage: murafiq user disable|enable --db PATH --login L\n"
@@ -259,6 +270,55 @@ static const char user_list_help[] =
     "usage: murafiq user list --db PATH\n"
     "Prints every account, tab-separated: login, role, regions (comma-separated, - for none),\n"
     "disabled (yes/no), last login (UTC, - for never).\n";
+
+static const char user_totp_reset_help[] =
+    "usage: murafiq user totp-reset --db PATH --login L\n"
+    "Turns off the second factor of the account (for a lost phone): its secret and recovery\n"
+    "codes are deleted and its sessions end. The person logs in with the password alone, then\n"
+    "sets the second factor up again if their role requires it.\n";
+
+/* user totp-reset */
+static int
+user_totp_reset(int argc, char **argv)
+{
+        static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                             {"login", required_argument, 0, 'l'},
+                                             {"help", no_argument, 0, 'h'},
+                                             {0, 0, 0, 0}};
+        const char *path = NULL, *login = NULL;
+        int c;
+        optind = 2;
+        while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+                if (c == 'd')
+                        path = optarg;
+                else if (c == 'l')
+                        login = optarg;
+                else if (c == 'h')
+                        return fputs(user_totp_reset_help, stdout), 0;
+                else
+                        return usage_error("user", "unknown option");
+        }
+        if (!path || !login || optind != argc)
+                return usage_error("user", "--db and --login are required");
+        struct db *db = open_existing("user", path);
+        if (db == NULL)
+                return EXIT_FAILURE;
+        struct arena *a = arena_new();
+        struct account acc;
+        int rc = account_store_find(db, login, a, &acc);
+        if (rc == STORE_OK)
+                rc = mfa_store_reset(db, acc.id);
+        if (rc == STORE_OK)
+                audit_event(db, "second_factor_reset", "app_user", acc.id, NULL);
+        arena_free(a);
+        db_close(db);
+        if (rc == STORE_NOT_FOUND)
+                return fail("user", "no user has this login");
+        if (rc != STORE_OK)
+                return fail("user", "the second factor could not be reset (database error)");
+        printf("reset the second factor of user %s\n", login);
+        return 0;
+}
 
 /* user disable / user enable */
 static int
@@ -352,8 +412,11 @@ cmd_user(int argc, char **argv)
                 return user_set_disabled(argc, argv, strcmp(argv[1], "disable") == 0);
         if (strcmp(argv[1], "list") == 0)
                 return user_list(argc, argv);
+        if (strcmp(argv[1], "totp-reset") == 0)
+                return user_totp_reset(argc, argv);
         if (strcmp(argv[1], "add") != 0)
-                return usage_error("user", "the subcommands are add, disable, enable and list");
+                return usage_error("user",
+                                   "the subcommands are add, disable, enable, list and totp-reset");
         static const struct option opts[] = {{"db", required_argument, 0, 'd'},
                                              {"login", required_argument, 0, 'l'},
                                              {"role", required_argument, 0, 'r'},

@@ -15,6 +15,9 @@ cat <<MSG
     evaluator1  evaluator of the demo call's applications (coach)
     evaluator2  evaluator of the demo call's applications (coach)
 
+  The second factor (codes from a phone app) is optional for every demo role;
+  an administrator can require it per role at /admin/security.
+
   Stop with Ctrl-C. The data is in ./murafiq.db (delete it to start again).
 
 MSG

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "admin/account_web.h"
+#include "admin/mfa_web.h"
 #include "core/arena.h"
 #include "core/auth.h"
 #include "core/i18n.h"
@@ -107,8 +108,9 @@ page_account_list(struct request *req)
         struct buf *b = &req->out;
         html_printf(b,
                     "<div class=\"page-head\"><h1>%s</h1><div class=\"actions\">"
+                    "<a class=\"button\" href=\"/admin/security\">%s</a>"
                     "<a class=\"button primary\" href=\"/admin/users/new\">%s</a></div></div>",
-                    _(L, "Accounts"), _(L, "New account"));
+                    _(L, "Accounts"), _(L, "Second factor policy"), _(L, "New account"));
         html_printf(
             b, "<div class=\"list-head\"><p class=\"count\" role=\"status\">%s</p></div>",
             arena_printf(req->arena, _(L, "%s accounts"), i18n_int(req->arena, L, (long long)n)));
@@ -358,6 +360,7 @@ account_page(struct request *req, const struct account *acc, const struct errs *
                     "<div class=\"form-actions\"><button>%s</button></div></form></section>",
                     acc->version,
                     acc->disabled ? _(L, "Enable the account") : _(L, "Disable the account"));
+        mfa_account_section(req, acc->id);
         page_end(req);
 }
 
@@ -543,6 +546,8 @@ own_password_form(struct request *req, const struct errs *e)
                     "<div class=\"form-actions\"><button class=\"primary\">%s</button></div>"
                     "</form></div>",
                     _(L, "Change password"));
+        html_printf(b, "<p class=\"panel narrow\"><a href=\"/account/security\">%s</a></p>",
+                    _(L, "Second factor (codes from a phone app)"));
         page_end(req);
 }
 

@@ -541,3 +541,108 @@ auth_set_lang(struct db *db, long long user_id, const char *lang)
         sqlite3_reset(st);
         return rc == SQLITE_DONE ? 0 : -1;
 }
+
+/* ---- the second step of a login ---- */
+
+long long
+auth_pending_lifetime(void)
+{
+        /* Tests shorten it to see it expire; it can never be made longer than the default. */
+        const char *v = getenv("MURAFIQ_LOGIN_PENDING_SECONDS");
+        if (v && *v) {
+                char *end = NULL;
+                long long s = strtoll(v, &end, 10);
+                if (end && *end == '\0' && s >= 1 && s < LOGIN_PENDING_SECONDS)
+                        return s;
+        }
+        return LOGIN_PENDING_SECONDS;
+}
+
+char *
+auth_pending_start(struct db *db, struct arena *a, long long user_id, const char *next)
+{
+        char *pid = auth_random_hex(a, 16);
+        long long now = (long long)time(NULL);
+        /* Expired pending logins are swept here, like sessions at each login. */
+        sqlite3_stmt *st = db_stmt(db, "DELETE FROM login_pending WHERE created_at < :since");
+        if (st == NULL)
+                return NULL;
+        db_bind_int(st, ":since", now - LOGIN_PENDING_SECONDS);
+        sqlite3_step(st);
+        sqlite3_reset(st);
+        st = db_stmt(db, "INSERT INTO login_pending (id_hash, user_id, next_path, created_at)"
+                         " VALUES (:h, :u, :next, :now)");
+        if (st == NULL)
+                return NULL;
+        db_bind_text(st, ":h", auth_token_hash(a, pid));
+        db_bind_int(st, ":u", user_id);
+        db_bind_text(st, ":next", next ? next : "/");
+        db_bind_int(st, ":now", now);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? pid : NULL;
+}
+
+long long
+auth_pending_user(struct db *db, struct arena *a, const char *pending_id, const char **next)
+{
+        if (pending_id == NULL || strlen(pending_id) != 32)
+                return -1;
+        sqlite3_stmt *st = db_stmt(db, "SELECT user_id, next_path, created_at FROM login_pending"
+                                       " WHERE id_hash = :h");
+        if (st == NULL)
+                return -1;
+        db_bind_text(st, ":h", auth_token_hash(a, pending_id));
+        long long uid = -1, created = 0;
+        if (sqlite3_step(st) == SQLITE_ROW) {
+                uid = db_col_int(st, 0);
+                *next = db_col_text(a, st, 1);
+                created = db_col_int(st, 2);
+        }
+        sqlite3_reset(st);
+        if (uid > 0 && (long long)time(NULL) - created >= auth_pending_lifetime())
+                return -1;
+        return uid;
+}
+
+void
+auth_pending_end(struct db *db, struct arena *a, const char *pending_id)
+{
+        sqlite3_stmt *st = db_stmt(db, "DELETE FROM login_pending WHERE id_hash = :h");
+        if (st == NULL || pending_id == NULL)
+                return;
+        db_bind_text(st, ":h", auth_token_hash(a, pending_id));
+        sqlite3_step(st);
+        sqlite3_reset(st);
+}
+
+int
+auth_second_factor_on(struct db *db, long long user_id)
+{
+        sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM user_totp"
+                                       " WHERE user_id = :u AND confirmed_at IS NOT NULL");
+        if (st == NULL)
+                return -1;
+        db_bind_int(st, ":u", user_id);
+        int rc = sqlite3_step(st);
+        int on = rc == SQLITE_ROW ? db_col_int(st, 0) > 0 : -1;
+        sqlite3_reset(st);
+        return on;
+}
+
+int
+auth_second_factor_due(struct db *db, const struct user *u)
+{
+        sqlite3_stmt *st =
+            db_stmt(db, "SELECT coalesce((SELECT required FROM second_factor_policy"
+                        " WHERE role = :role), 0) AND NOT EXISTS (SELECT 1 FROM user_totp"
+                        " WHERE user_id = :u AND confirmed_at IS NOT NULL)");
+        if (st == NULL)
+                return 1;
+        db_bind_text(st, ":role", role_name(u->role));
+        db_bind_int(st, ":u", u->id);
+        int rc = sqlite3_step(st);
+        int due = rc != SQLITE_ROW || db_col_int(st, 0) != 0; /* an error closes, not opens */
+        sqlite3_reset(st);
+        return due;
+}

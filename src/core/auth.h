@@ -91,4 +91,26 @@ struct user *auth_load_user(struct db *db, struct arena *a, long long id);
 /* Remembers the user's language. */
 int auth_set_lang(struct db *db, long long user_id, const char *lang);
 
+/*
+ * The second step of a login (second factor). After a right password, a user with the second
+ * factor on gets a pending login, not a session: a random id for a cookie of its own (only its
+ * hash is stored, with the user and where to go next), which expires after
+ * LOGIN_PENDING_SECONDS (MURAFIQ_LOGIN_PENDING_SECONDS, for tests, may only shorten it).
+ */
+#define LOGIN_PENDING_SECONDS (5 * 60)
+/* The lifetime of a pending login in seconds, as configured. */
+long long auth_pending_lifetime(void);
+/* Starts a pending login for user_id, to continue to next: returns the cookie value, or NULL. */
+char *auth_pending_start(struct db *db, struct arena *a, long long user_id, const char *next);
+/* The user of a live pending login (and *next, OUT, arena), or -1 when unknown or expired. */
+long long auth_pending_user(struct db *db, struct arena *a, const char *pending_id,
+                            const char **next);
+/* Ends a pending login (after its second step, or when it is abandoned). */
+void auth_pending_end(struct db *db, struct arena *a, const char *pending_id);
+/* 1 when user_id has the second factor on, 0 when not, -1 on database error. */
+int auth_second_factor_on(struct db *db, long long user_id);
+/* 1 when u's role requires the second factor and u has not set it up (every page then leads
+ * to its setup), else 0. A database error counts as due: the setup page then says more. */
+int auth_second_factor_due(struct db *db, const struct user *u);
+
 #endif

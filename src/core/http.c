@@ -186,9 +186,9 @@ cookie_name(enum cookie c)
 {
         /* __Host- makes the browser refuse the cookie unless it is Secure, Path=/ and without
          * Domain: a sibling subdomain or a plain-http page cannot plant one. */
-        static const char *const names[2][3] = {
-            {"mq_session", "mq_pre", "mq_lang"},
-            {"__Host-mq_session", "__Host-mq_pre", "__Host-mq_lang"},
+        static const char *const names[2][4] = {
+            {"mq_session", "mq_pre", "mq_lang", "mq_pending"},
+            {"__Host-mq_session", "__Host-mq_pre", "__Host-mq_lang", "__Host-mq_pending"},
         };
         return names[config && config->behind_tls ? 1 : 0][c];
 }
@@ -475,6 +475,14 @@ audit_export(struct request *req)
         audit_event_pairs(req->db, "export", "", 0, "path", req->path, "query", buf_str(&q), NULL);
 }
 
+/* The routes a user whose role requires the second factor may reach before setting it up. */
+static int
+second_factor_allows(const struct route *route)
+{
+        return strncmp(route->pattern, "/account/security", 17) == 0 ||
+               strcmp(route->pattern, "/login/totp") == 0 || password_change_allows(route);
+}
+
 static void
 dispatch(struct request *req)
 {
@@ -538,6 +546,16 @@ dispatch(struct request *req)
                         reply_error(req, ERR_PASSWORD_CHANGE, NULL, NULL, 0);
                 else
                         reply_redirect(req, "/account/password");
+                return;
+        }
+        /* A role that requires the second factor: its setup first (bearer tokens are given by an
+         * administrator and do not log in, so they are not asked). */
+        if (req->user && !req->via_token && !second_factor_allows(route) &&
+            auth_second_factor_due(req->db, req->user)) {
+                if (req->is_api)
+                        reply_error(req, ERR_SECOND_FACTOR, NULL, NULL, 0);
+                else
+                        reply_redirect(req, "/account/security");
                 return;
         }
         if (req->user && !user_can(req->user, route->perm)) {

@@ -175,7 +175,8 @@ void reply_redirect(struct request *req, const char *location);
 void reply_json(struct request *req, int status, json_t *j);
 void reply_cookie(struct request *req, const char *cookie);
 /* The cookies murafiq sets, named "mq_session"... or, behind TLS, "__Host-mq_session"... */
-enum cookie { COOKIE_SESSION, COOKIE_PRELOGIN, COOKIE_LANG };
+/* COOKIE_PENDING holds a login waiting for its second factor (admin/mfa_pages.c). */
+enum cookie { COOKIE_SESSION, COOKIE_PRELOGIN, COOKIE_LANG, COOKIE_PENDING };
 const char *cookie_name(enum cookie c);
 /* Sets cookie c to value (copied into the arena) with Path=/, then attrs ("HttpOnly;
  * SameSite=Lax; Max-Age=0"), then Secure behind TLS. */
@@ -193,6 +194,7 @@ enum app_error {
         ERR_VALIDATION,      /* 422 validation_failed */
         ERR_INTERNAL,        /* 500 internal */
         ERR_PASSWORD_CHANGE, /* 403 password_change_required */
+        ERR_SECOND_FACTOR,   /* 403 second_factor_required (role requires it, not set up) */
 };
 /* Answers err with message (translated; NULL gives the error's default) and field errors. */
 void reply_error(struct request *req, enum app_error err, const char *message,

@@ -26,6 +26,8 @@ static const struct {
                       N_("Something went wrong on our side. Nothing was saved; try again.")},
     [ERR_PASSWORD_CHANGE] = {403, "password_change_required",
                              N_("Change your password before going on.")},
+    [ERR_SECOND_FACTOR] = {403, "second_factor_required",
+                           N_("Set up the second factor before going on.")},
 };
 
 void

@@ -194,5 +194,23 @@ void api_account_patch(struct request *req);
 void api_account_disable(struct request *req);
 void api_account_enable(struct request *req);
 void api_account_password(struct request *req);
+/* admin/mfa_pages.c: the second factor (one's own setup, the login's second step, the policy) */
+void page_security(struct request *req);
+void page_security_setup(struct request *req);
+void page_security_confirm(struct request *req);
+void page_security_recovery(struct request *req);
+void page_security_disable(struct request *req);
+void page_login_totp(struct request *req);
+void page_login_totp_post(struct request *req);
+void page_admin_security(struct request *req);
+void page_admin_security_post(struct request *req);
+void page_account_totp_reset(struct request *req);
+void api_security_policy_get(struct request *req);
+void api_security_policy_patch(struct request *req);
+void api_account_totp_reset(struct request *req);
+/* After a right password: when user_id has the second factor on, starts the pending login (its
+ * cookie, a redirect to /login/totp) and returns 1; returns 0 when the factor is off (the caller
+ * starts the session), -1 on error (nothing answered). */
+int mfa_login_second_step(struct request *req, long long user_id, const char *next);
 
 #endif

@@ -107,6 +107,14 @@ page_login_post(struct request *req)
                 req->status = 401;
                 return;
         }
+        /* With the second factor on, no session yet: its code first (admin/mfa_pages.c). The
+         * attempt recorded above stays counted as a failure until the code is right. */
+        int second = mfa_login_second_step(req, uid, req_form(req, "next"));
+        if (second != 0) {
+                if (second < 0)
+                        reply_error(req, ERR_INTERNAL, NULL, NULL, 0);
+                return;
+        }
         auth_throttle_clear(req->db, login);
         char *csrf = NULL;
         char *sid = auth_session_start(req->db, req->arena, uid, &csrf);

@@ -217,6 +217,21 @@ const struct route routes[] = {
     {METHOD_POST, "/api/v1/users/{id}/disable", api_account_disable, ROUTE_API, PERM_ADMIN},
     {METHOD_POST, "/api/v1/users/{id}/enable", api_account_enable, ROUTE_API, PERM_ADMIN},
     {METHOD_POST, "/api/v1/users/{id}/password", api_account_password, ROUTE_API, PERM_ADMIN},
+    /* the second factor (src/admin/mfa_pages.c) */
+    {METHOD_GET, "/login/totp", page_login_totp, ROUTE_PUBLIC, PERM_NONE},
+    {METHOD_POST, "/login/totp", page_login_totp_post, ROUTE_PUBLIC, PERM_NONE},
+    {METHOD_GET, "/account/security", page_security, 0, PERM_NONE},
+    {METHOD_POST, "/account/security/setup", page_security_setup, 0, PERM_NONE},
+    {METHOD_POST, "/account/security/confirm", page_security_confirm, 0, PERM_NONE},
+    {METHOD_POST, "/account/security/recovery", page_security_recovery, 0, PERM_NONE},
+    {METHOD_POST, "/account/security/disable", page_security_disable, 0, PERM_NONE},
+    {METHOD_GET, "/admin/security", page_admin_security, 0, PERM_ADMIN},
+    {METHOD_POST, "/admin/security", page_admin_security_post, 0, PERM_ADMIN},
+    {METHOD_POST, "/admin/users/{id}/totp-reset", page_account_totp_reset, 0, PERM_ADMIN},
+    {METHOD_GET, "/api/v1/second-factor-policy", api_security_policy_get, ROUTE_API, PERM_ADMIN},
+    {METHOD_PATCH, "/api/v1/second-factor-policy", api_security_policy_patch, ROUTE_API,
+     PERM_ADMIN},
+    {METHOD_POST, "/api/v1/users/{id}/totp-reset", api_account_totp_reset, ROUTE_API, PERM_ADMIN},
 
     {0, NULL, NULL, 0, PERM_NONE},
 };
