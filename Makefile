@@ -11,9 +11,10 @@ BUILD   ?= build
 PKGS    := sqlite3 libmicrohttpd jansson libsodium icu-uc icu-i18n nettle liboath libqrencode
 OPT     ?= -O2 -g
 SAN     ?=
+FAULT   ?=
 CFLAGS_ALL := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla \
 	-D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(OPT) $(SAN) -Isrc -I$(BUILD)/gen \
-	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(if $(FAULT),-DMURAFIQ_FAULT=1) $(CFLAGS)
 LDLIBS_ALL := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm $(LDLIBS)
 
 DB      ?= murafiq.db
@@ -118,6 +119,8 @@ check: all
 	$(MAKE) unit
 	$(MAKE) i18n-check
 	$(MAKE) http
+	$(MAKE) crashtest
+	$(MAKE) faulttest
 	$(MAKE) browser
 	$(MAKE) check-asan
 	@echo "check: all tests passed"
@@ -127,3 +130,17 @@ format:
 
 clean:
 	rm -rf build
+
+# make crashtest: writers on the API while the server is SIGKILLed at random moments and
+# restarted, CRASH_CYCLES times (CRASH_SEED=N replays the delays). make faulttest: the fault
+# injection build (FAULT=1: failing SQLite writes, syncs and request allocations) and its
+# tests. Both in make check; docs/DURABILITY.md.
+CRASH_CYCLES ?= 200
+FAULT_BUILD  ?= build/fault
+.PHONY: crashtest faulttest
+crashtest: $(BUILD)/murafiq
+	CRASH_CYCLES=$(CRASH_CYCLES) MURAFIQ_BIN=$(BUILD)/murafiq node tests/crash/crash.mjs
+
+faulttest:
+	$(MAKE) BUILD=$(FAULT_BUILD) FAULT=1 all
+	MURAFIQ_BIN=$(FAULT_BUILD)/murafiq node --test tests/fault/

@@ -13,6 +13,7 @@
 #include "core/auth.h"
 #include "core/buf.h"
 #include "core/db.h"
+#include "core/fault.h"
 #include "core/http.h"
 #include "core/i18n.h"
 #include "core/log.h"
@@ -749,6 +750,7 @@ main(int argc, char **argv)
                 cmd_help(0, NULL);
                 return EXIT_USAGE;
         }
+        fault_init(); /* the fault injection build only (make FAULT=1); nothing otherwise */
         if (auth_init() != 0 || i18n_init() != 0) {
                 fputs("murafiq: cannot initialise the cryptography or the message catalogs\n",
                       stderr);

@@ -1,10 +1,13 @@
 /* arena.c: region allocator backing every request's memory. */
 #include "arena.h"
 
+#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "fault.h"
 
 #define ARENA_BLOCK 16384
 #define ARENA_ALIGN 16
@@ -18,9 +21,10 @@ struct block {
 
 struct arena {
         struct block *head;
+        jmp_buf *fail; /* where an allocation failure jumps; NULL: abort */
 };
 
-static void
+static _Noreturn void
 oom(void)
 {
         fputs("murafiq: out of memory\n", stderr);
@@ -54,11 +58,16 @@ xstrdup(const char *s)
         return p;
 }
 
+/* Returns a new block, or NULL when memory is exhausted. */
 static struct block *
 block_new(size_t min)
 {
         size_t size = min > ARENA_BLOCK ? min : ARENA_BLOCK;
-        struct block *b = xmalloc(sizeof(*b) + size);
+        if (size > SIZE_MAX - sizeof(struct block))
+                return NULL;
+        struct block *b = malloc(sizeof(struct block) + size);
+        if (b == NULL)
+                return NULL;
         b->next = NULL;
         b->size = size;
         b->used = 0;
@@ -70,7 +79,28 @@ arena_new(void)
 {
         struct arena *a = xmalloc(sizeof(*a));
         a->head = block_new(0);
+        a->fail = NULL;
+        if (a->head == NULL)
+                oom();
         return a;
+}
+
+void
+arena_on_fail(struct arena *a, jmp_buf *to)
+{
+        a->fail = to;
+}
+
+/* Out of memory in arena a: jump to its failure target (a request answers 500), or abort. */
+static _Noreturn void
+arena_fail(struct arena *a)
+{
+        if (a->fail) {
+                jmp_buf *to = a->fail;
+                a->fail = NULL; /* the recovery code sets a new target if it allocates */
+                longjmp(*to, 1);
+        }
+        oom();
 }
 
 void
@@ -105,11 +135,16 @@ void *
 arena_alloc(struct arena *a, size_t n)
 {
         if (n > SIZE_MAX - ARENA_ALIGN)
-                oom();
+                arena_fail(a);
+        /* Fault build only: the Nth allocation of a request fails as if malloc had. */
+        if (a->fail && fault_alloc_fails())
+                arena_fail(a);
         size_t need = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
         struct block *b = a->head;
         if (b->size - b->used < need) {
                 b = block_new(need);
+                if (b == NULL)
+                        arena_fail(a);
                 b->next = a->head;
                 a->head = b;
         }

@@ -2,6 +2,7 @@
 #ifndef MURAFIQ_ARENA_H
 #define MURAFIQ_ARENA_H
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 
@@ -14,7 +15,13 @@ void arena_free(struct arena *a);
 /* Forgets every allocation but keeps the first block for reuse (batch loops). */
 void arena_reset(struct arena *a);
 
-/* Returns n bytes aligned for any type, zeroed; owned by the arena. */
+/* Sets where an allocation failure of a jumps (longjmp(*to, 1)): a request's recovery point,
+ * which rolls back and answers 500. The target is cleared as it is taken; NULL (the default)
+ * makes a failure abort the process, as for process-lifetime memory. */
+void arena_on_fail(struct arena *a, jmp_buf *to);
+
+/* Returns n bytes aligned for any type, zeroed; owned by the arena. Never returns NULL: on
+ * failure it jumps to the arena's failure target, or aborts. */
 void *arena_alloc(struct arena *a, size_t n);
 /* Copies s (NULL gives NULL) into the arena. */
 char *arena_strdup(struct arena *a, const char *s);

@@ -16,6 +16,8 @@ struct db {
                 const char *sql;
                 sqlite3_stmt *st;
         } cache[DB_STMT_CACHE];
+        /* Successful db_commit calls: a request that failed half-way knows whether it wrote. */
+        unsigned long commits;
         /* Who the audit trail names for the writes of this connection (core/audit.h). */
         struct {
                 long long user_id;
@@ -51,6 +53,9 @@ int db_begin(struct db *db);
 int db_commit(struct db *db);
 /* Rolls back when a transaction is open; harmless otherwise. */
 void db_rollback(struct db *db);
+/* After a request was abandoned half-way (out of memory): resets every statement of the
+ * connection, then rolls back. */
+void db_abandon(struct db *db);
 
 /* Runs one statement without results (DDL, PRAGMA). */
 int db_exec(struct db *db, const char *sql);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "auth.h"
 #include "db.h"
 #include "embed.h"
+#include "fault.h"
 #include "log.h"
 #include "text.h"
 
@@ -600,6 +602,47 @@ dispatch(struct request *req)
                 audit_export(req);
 }
 
+/* The request ran out of memory: its allocation jumped out of the handler, wherever it was.
+ * Undo its open transaction and reset its statements, forget what it had written or set, and
+ * answer 500 in its format, saying whether its change was committed before (saved: the
+ * failure came while preparing the answer); if even that runs out of memory, a fixed
+ * plain-text 500. */
+static void
+request_out_of_memory(struct request *req, int saved)
+{
+        log_error("%s: out of memory; %s", req->path,
+                  saved ? "its change was committed before" : "the request is rolled back");
+        if (req->db)
+                db_abandon(req->db);
+        choose_language(req); /* the failure may have come before it was chosen */
+        req->location = NULL;
+        req->disposition = NULL;
+        req->retry_after = NULL;
+        req->cache = NULL;
+        req->nset_cookie = 0;
+        req->summary_errs = NULL;
+        req->nlabels = 0;
+        jmp_buf again;
+        if (setjmp(again) == 0) {
+                arena_on_fail(req->arena, &again);
+                reply_error(req, ERR_INTERNAL,
+                            saved ? _(req->lang, "Your change was saved, but the answer could "
+                                                 "not be prepared. Reload the page to see it.")
+                                  : NULL,
+                            NULL, 0);
+                return;
+        }
+        if (req->stream) {
+                req->stream->done(req->stream->ctx);
+                req->stream = NULL;
+        }
+        static const char fixed[] = "500 Internal Server Error: out of memory\n";
+        req->status = 500;
+        req->content_type = "text/plain; charset=utf-8";
+        req->static_body = fixed;
+        req->static_size = sizeof(fixed) - 1;
+}
+
 /* ---- libmicrohttpd callbacks ---- */
 
 static void
@@ -626,6 +669,8 @@ add_common_headers(struct MHD_Response *resp, struct request *req)
                 MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, req->set_cookie[i]);
         if (req->retry_after)
                 MHD_add_response_header(resp, "Retry-After", req->retry_after);
+        if (fault_per_request() && fault_fired()) /* fault build only: the test knows it hit */
+                MHD_add_response_header(resp, "X-Murafiq-Fault-Fired", "1");
 }
 
 static enum MHD_Result
@@ -769,8 +814,21 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
                 MHD_destroy_post_processor(req->post_processor);
                 req->post_processor = NULL;
         }
-        dispatch(req);
-        return send_response(req);
+        if (fault_per_request())
+                fault_arm(req_header(req, "X-Murafiq-Fault"));
+        /* An allocation failure anywhere in the handler jumps back here (arena_on_fail). */
+        const volatile unsigned long commits = thread_db ? thread_db->commits : 0;
+        jmp_buf oom;
+        if (setjmp(oom) == 0) {
+                arena_on_fail(req->arena, &oom);
+                dispatch(req);
+        } else {
+                request_out_of_memory(req, req->db && req->db->commits != commits);
+        }
+        arena_on_fail(req->arena, NULL);
+        enum MHD_Result r = send_response(req);
+        fault_arm(NULL);
+        return r;
 }
 
 static void
