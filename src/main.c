@@ -20,6 +20,7 @@
 #include "demo/demo.h"
 #include "demo/demo_cycle.h"
 #include "admin/account_store.h"
+#include "admin/audit_cli.h"
 #include "admin/mfa_store.h"
 #include "core/audit.h"
 #include "registry/coop_csv.h"
@@ -729,6 +730,7 @@ static const struct command {
     {"import", cmd_import, "import cooperatives from CSV"},
     {"export", cmd_export, "export cooperatives as CSV"},
     {"backup", cmd_backup, "copy the database consistently while it is in use"},
+    {"audit", cmd_audit, "audit verify: check the hash chain of the audit trail"},
     {"draw", cmd_draw, "a publicly verifiable draw (RFC 3797) from a pool and random sources"},
     {"help", cmd_help, "this list"},
 };

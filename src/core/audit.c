@@ -65,8 +65,9 @@ audit_hash(const struct audit_entry *e, const char *prev_hash, char out[AUDIT_HA
 int
 audit_column_is_secret(const char *column)
 {
-        static const char *const marks[] = {"password", "secret", "national_id", "token",
-                                            "_hash",    "recovery", "key"};
+        /* "_hash" covers password_hash; must_change_password stays a readable flag. */
+        static const char *const marks[] = {"_hash", "secret", "national_id", "token", "recovery",
+                                            "key"};
         for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
                 if (strstr(column, marks[i]))
                         return 1;

@@ -46,8 +46,8 @@ void audit_hash(const struct audit_entry *e, const char *prev_hash, char out[AUD
  * changed or the input is not two JSON objects. */
 char *audit_diff(const char *before_json, const char *after_json);
 
-/* Column names whose values never enter the trail: passwords, secrets, national ID numbers,
- * tokens, hashes, recovery codes, keys. */
+/* Column names whose values never enter the trail: hashes (password_hash...), secrets,
+ * national ID numbers, tokens, recovery codes, keys. */
 int audit_column_is_secret(const char *column);
 
 /* Who does what on this connection from now on: user 0 for none. login and ip are copied. */

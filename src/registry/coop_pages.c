@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "admin/audit_web.h"
 #include "core/arena.h"
 #include "core/db.h"
 #include "core/i18n.h"
@@ -370,6 +371,7 @@ page_coop_show(struct request *req)
         html_raw_trusted(b, "</section>");
         if (user_can(req->user, PERM_PERSON_READ))
                 members_section(req, &c);
+        audit_history_section(req, "cooperative", c.id);
         page_end(req);
 }
 

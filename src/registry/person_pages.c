@@ -1,6 +1,7 @@
 /* person_pages.c: the people pages: list with filters, detail with memberships, create, edit. */
 #include <string.h>
 
+#include "admin/audit_web.h"
 #include "core/arena.h"
 #include "core/i18n.h"
 #include "core/text.h"
@@ -303,6 +304,7 @@ person_show(struct request *req, const struct person *p, const struct errs *e, c
         html_fact(req, _(L, "Phone"), p->phone, "ltr");
         html_raw_trusted(b, "</dl></section>");
         memberships_section(req, p, e, regno ? regno : "", role ? role : "");
+        audit_history_section(req, "person", p->id);
         page_end(req);
 }
 

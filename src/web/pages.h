@@ -194,6 +194,12 @@ void api_account_patch(struct request *req);
 void api_account_disable(struct request *req);
 void api_account_enable(struct request *req);
 void api_account_password(struct request *req);
+
+/* admin/audit_pages.c, admin/audit_api.c: the audit trail */
+void page_audit_list(struct request *req);
+void page_audit_verify(struct request *req);
+void api_audit_list(struct request *req);
+void api_audit_verify(struct request *req);
 /* admin/mfa_pages.c: the second factor (one's own setup, the login's second step, the policy) */
 void page_security(struct request *req);
 void page_security_setup(struct request *req);

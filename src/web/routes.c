@@ -233,5 +233,11 @@ const struct route routes[] = {
      PERM_ADMIN},
     {METHOD_POST, "/api/v1/users/{id}/totp-reset", api_account_totp_reset, ROUTE_API, PERM_ADMIN},
 
+    /* the audit trail (src/admin/audit_*.c) */
+    {METHOD_GET, "/admin/audit", page_audit_list, 0, PERM_ADMIN},
+    {METHOD_GET, "/admin/audit/verify", page_audit_verify, 0, PERM_ADMIN},
+    {METHOD_GET, "/api/v1/audit", api_audit_list, ROUTE_API, PERM_ADMIN},
+    {METHOD_GET, "/api/v1/audit/verify", api_audit_verify, ROUTE_API, PERM_ADMIN},
+
     {0, NULL, NULL, 0, PERM_NONE},
 };
