@@ -144,3 +144,17 @@ crashtest: $(BUILD)/murafiq
 faulttest:
 	$(MAKE) BUILD=$(FAULT_BUILD) FAULT=1 all
 	MURAFIQ_BIN=$(FAULT_BUILD)/murafiq node --test tests/fault/
+
+# make bench: load, memory, start and import figures on the national demo data set, against
+# nginx and a bare libmicrohttpd page (docs/PERFORMANCE.md). Not part of make check.
+# BENCH_QUICK=1 makes short runs, to try the harness.
+BENCH_BUILD ?= build/bench
+.PHONY: bench
+bench:
+	$(MAKE) BUILD=$(BENCH_BUILD) OPT="-O2 -g" all $(BENCH_BUILD)/mhd_baseline
+	sh bench/bench.sh $(BENCH_BUILD)
+
+$(BUILD)/mhd_baseline: bench/mhd_baseline.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -Wall -Wextra -Werror -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -O2 \
+		-o $@ $< $(shell pkg-config --cflags --libs libmicrohttpd) -lpthread

@@ -46,26 +46,49 @@ read_coop(sqlite3_stmt *st, struct arena *a, struct coop *c)
 }
 
 /* The filters of a list; unused ones are bound to '' and switch themselves off. */
-#define COOP_WHERE                                                                                 \
-        " WHERE " SCOPE_SQL("region_code") " AND (:region = '' OR region_code = :region)"          \
-                                           " AND (:province = '' OR province_code = :province)"    \
-                                           " AND (:sector = '' OR sector = :sector)"               \
-                                           " AND (:status = '' OR status = :status)"               \
-                                           " AND (:legal_from = '' OR legal_date >= :legal_from)"  \
-                                           " AND (:legal_to = '' OR legal_date <= :legal_to)"      \
-                                           " AND (register_number = :q OR (" WORDS_SQL "))"
+#define COOP_FILTERS                                                                               \
+        SCOPE_SQL("region_code")                                                                   \
+        " AND (:region = '' OR region_code = :region)"                                             \
+        " AND (:province = '' OR province_code = :province)"                                       \
+        " AND (:sector = '' OR sector = :sector)"                                                  \
+        " AND (:status = '' OR status = :status)"                                                  \
+        " AND (:legal_from = '' OR legal_date >= :legal_from)"                                     \
+        " AND (:legal_to = '' OR legal_date <= :legal_to)"                                         \
+        " AND (register_number = :q OR (" WORDS_SQL "))"
+#define COOP_WHERE " WHERE " COOP_FILTERS
+/* With a region chosen, a plain equality lets the planner read that region through the index
+ * cooperative_scope: an optional filter (:region = '' OR ...) cannot use an index, so without
+ * it a search walked the name index and looked up all 65,000 rows (national scale: 270 ms). */
+#define COOP_WHERE_REGION " WHERE region_code = :region AND " COOP_FILTERS
 
-#define COOP_LIST(order)                                                                           \
-        "SELECT " COOP_COLUMNS " FROM cooperative" COOP_WHERE " ORDER BY " order                   \
+#define COOP_LIST(where, order)                                                                    \
+        "SELECT " COOP_COLUMNS " FROM cooperative" where " ORDER BY " order                        \
         " LIMIT :limit OFFSET :offset"
-
-/* One literal per sort order, so that each is a plain prepared statement. */
-static const char *const list_sql[COOP_SORT_COUNT][2] = {
-    {COOP_LIST("name_fr COLLATE NOCASE, id"), COOP_LIST("name_fr COLLATE NOCASE DESC, id DESC")},
-    {COOP_LIST("name_ar, id"), COOP_LIST("name_ar DESC, id DESC")},
-    {COOP_LIST("legal_date, id"), COOP_LIST("legal_date DESC, id DESC")},
-    {COOP_LIST("register_number"), COOP_LIST("register_number DESC")},
-    {COOP_LIST("members_total, id"), COOP_LIST("members_total DESC, id DESC")},
+/* One literal per sort order and direction, without and with a region, so that each is a plain
+ * prepared statement: list_sql[region chosen][sort][descending]. */
+static const char *const list_sql[2][COOP_SORT_COUNT][2] = {
+    {
+        {COOP_LIST(COOP_WHERE, "name_fr COLLATE NOCASE, id"),
+         COOP_LIST(COOP_WHERE, "name_fr COLLATE NOCASE DESC, id DESC")},
+        {COOP_LIST(COOP_WHERE, "name_ar, id"), COOP_LIST(COOP_WHERE, "name_ar DESC, id DESC")},
+        {COOP_LIST(COOP_WHERE, "legal_date, id"),
+         COOP_LIST(COOP_WHERE, "legal_date DESC, id DESC")},
+        {COOP_LIST(COOP_WHERE, "register_number"), COOP_LIST(COOP_WHERE, "register_number DESC")},
+        {COOP_LIST(COOP_WHERE, "members_total, id"),
+         COOP_LIST(COOP_WHERE, "members_total DESC, id DESC")},
+    },
+    {
+        {COOP_LIST(COOP_WHERE_REGION, "name_fr COLLATE NOCASE, id"),
+         COOP_LIST(COOP_WHERE_REGION, "name_fr COLLATE NOCASE DESC, id DESC")},
+        {COOP_LIST(COOP_WHERE_REGION, "name_ar, id"),
+         COOP_LIST(COOP_WHERE_REGION, "name_ar DESC, id DESC")},
+        {COOP_LIST(COOP_WHERE_REGION, "legal_date, id"),
+         COOP_LIST(COOP_WHERE_REGION, "legal_date DESC, id DESC")},
+        {COOP_LIST(COOP_WHERE_REGION, "register_number"),
+         COOP_LIST(COOP_WHERE_REGION, "register_number DESC")},
+        {COOP_LIST(COOP_WHERE_REGION, "members_total, id"),
+         COOP_LIST(COOP_WHERE_REGION, "members_total DESC, id DESC")},
+    },
 };
 
 static void
@@ -90,7 +113,10 @@ coop_store_list(struct db *db, const struct scope *scope, const struct coop_filt
         *items = NULL;
         *n = 0;
         *total = 0;
-        sqlite3_stmt *st = db_stmt(db, "SELECT COUNT(*) FROM cooperative" COOP_WHERE);
+        int in_region = f->region && f->region[0];
+        sqlite3_stmt *st = in_region
+                               ? db_stmt(db, "SELECT COUNT(*) FROM cooperative" COOP_WHERE_REGION)
+                               : db_stmt(db, "SELECT COUNT(*) FROM cooperative" COOP_WHERE);
         if (st == NULL)
                 return STORE_ERROR;
         bind_filter(st, scope, f, a);
@@ -102,7 +128,7 @@ coop_store_list(struct db *db, const struct scope *scope, const struct coop_filt
                 return STORE_OK;
 
         unsigned sort = (unsigned)f->sort < COOP_SORT_COUNT ? (unsigned)f->sort : 0;
-        st = db_stmt(db, list_sql[sort][f->desc ? 1 : 0]);
+        st = db_stmt(db, list_sql[in_region][sort][f->desc ? 1 : 0]);
         if (st == NULL)
                 return STORE_ERROR;
         bind_filter(st, scope, f, a);
