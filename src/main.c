@@ -17,6 +17,7 @@
 #include "core/http.h"
 #include "core/i18n.h"
 #include "core/log.h"
+#include "core/secret.h"
 #include "demo/demo.h"
 #include "demo/demo_cycle.h"
 #include "admin/account_store.h"
@@ -26,6 +27,7 @@
 #include "registry/coop_csv.h"
 #include "registry/coop_store.h"
 #include "registry/geo.h"
+#include "registry/person_store.h"
 #include "selection/draw.h"
 #include "web/layout.h"
 
@@ -72,23 +74,151 @@ open_existing(const char *cmd, const char *path)
         return db_open(path, 0);
 }
 
+/* ---- the key file (national ID numbers are encrypted with it) ---- */
+
+/* The key file of a command: --key-file, else $MURAFIQ_KEY_FILE, else the database's path
+ * with ".key" appended (into buf). NULL when that does not fit. */
+static const char *
+key_file_path(const char *opt, const char *db_path, char *buf, size_t cap)
+{
+        if (opt)
+                return opt;
+        const char *env = getenv("MURAFIQ_KEY_FILE");
+        if (env && env[0])
+                return env;
+        int n = snprintf(buf, cap, "%s.key", db_path);
+        return n > 0 && (size_t)n < cap ? buf : NULL;
+}
+
+/* Makes the key file the process's key, checks it against db (recording it at the first use)
+ * and encrypts the plain national ID numbers of a database from an earlier version. For every
+ * command that reads or writes people. Prints one line and returns -1 on failure. */
+static int
+use_key_file(const char *cmd, struct db *db, const char *key_opt, const char *db_path)
+{
+        char buf[4096];
+        const char *path = key_file_path(key_opt, db_path, buf, sizeof(buf));
+        if (path == NULL) {
+                fprintf(stderr, "murafiq %s: the key file's path is too long\n", cmd);
+                return -1;
+        }
+        const char *why = "?";
+        struct secret_key *k = secret_key_file_load(path, &why);
+        if (k == NULL) {
+                fprintf(stderr,
+                        "murafiq %s: cannot use the key file %s: %s (it encrypts the national ID "
+                        "numbers; name it with --key-file or MURAFIQ_KEY_FILE)\n",
+                        cmd, path, why);
+                return -1;
+        }
+        secret_key_set_process(k);
+        long long sealed = 0;
+        int rc = person_store_key_check(db, &sealed);
+        if (rc == STORE_UNREADABLE) {
+                fprintf(stderr,
+                        "murafiq %s: the key file %s is not this database's key (its national ID "
+                        "numbers were encrypted with another one): use the key file made with "
+                        "this database\n",
+                        cmd, path);
+                return -1;
+        }
+        if (rc != STORE_OK) {
+                fprintf(stderr,
+                        "murafiq %s: checking the key file %s against the database failed\n", cmd,
+                        path);
+                return -1;
+        }
+        if (sealed > 0)
+                fprintf(stderr,
+                        "murafiq %s: encrypted %lld national ID numbers that an earlier version "
+                        "stored in plain text\n",
+                        cmd, sealed);
+        return 0;
+}
+
+static const char key_help[] =
+    "usage: murafiq key create --db PATH [--key-file KEY]\n"
+    "Creates the key file that encrypts the national ID numbers (32 random bytes, mode\n"
+    "0600): KEY, else $MURAFIQ_KEY_FILE, else PATH.key; an existing file is never replaced.\n"
+    "murafiq init makes one with every new database: this is for a database made by an\n"
+    "earlier version, whose plain numbers are then encrypted at the next serve or demo.\n"
+    "Back the key file up apart from the database: without it the numbers cannot be read.\n";
+
+static int
+cmd_key(int argc, char **argv)
+{
+        if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+                return fputs(key_help, argc < 2 ? stderr : stdout), argc < 2 ? EXIT_USAGE : 0;
+        if (strcmp(argv[1], "create") != 0)
+                return usage_error("key", "the only subcommand is create");
+        static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                             {"key-file", required_argument, 0, 'k'},
+                                             {"help", no_argument, 0, 'h'},
+                                             {0, 0, 0, 0}};
+        const char *path = NULL, *key_opt = NULL;
+        int c;
+        optind = 2;
+        while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+                if (c == 'd')
+                        path = optarg;
+                else if (c == 'k')
+                        key_opt = optarg;
+                else if (c == 'h')
+                        return fputs(key_help, stdout), 0;
+                else
+                        return usage_error("key", "unknown option");
+        }
+        if (!path || optind != argc)
+                return usage_error("key", "--db PATH is required");
+        char buf[4096];
+        const char *key = key_file_path(key_opt, path, buf, sizeof(buf));
+        if (key == NULL)
+                return fail("key", "the key file's path is too long");
+        const char *why = "?";
+        if (secret_key_file_create(key, &why) != 0) {
+                fprintf(stderr, "murafiq key: cannot create the key file %s: %s\n", key, why);
+                return EXIT_FAILURE;
+        }
+        printf("created the key file %s: back it up apart from the database; without it the "
+               "national ID numbers cannot be read\n",
+               key);
+        return 0;
+}
+
 /* ---- init ---- */
 
 static const char init_help[] =
-    "usage: murafiq init --db PATH\n"
+    "usage: murafiq init --db PATH [--key-file KEY]\n"
     "Creates an empty murafiq database at PATH with the reference geography\n"
-    "(12 regions, 75 provinces and prefectures, 1,503 communes; HCP, CC BY 4.0).\n";
+    "(12 regions, 75 provinces and prefectures, 1,503 communes; HCP, CC BY 4.0),\n"
+    "and the key file that encrypts the national ID numbers: KEY, else $MURAFIQ_KEY_FILE,\n"
+    "else PATH.key (32 random bytes, mode 0600; an existing key file is used, never\n"
+    "replaced). Back the key file up apart from the database: without it the national\n"
+    "ID numbers cannot be read, and murafiq backup copies the database only.\n";
+
+/* The --key-file option every command that reads or writes people takes. */
+#define KEY_FILE_OPTION                                                                            \
+        {                                                                                          \
+                "key-file", required_argument, 0, 'k'                                              \
+        }
+#define KEY_FILE_HELP                                                                              \
+        "The national ID numbers are encrypted with the key file KEY, else $MURAFIQ_KEY_FILE,\n"   \
+        "else the database's path with .key appended (murafiq init creates it).\n"
 
 static int
 cmd_init(int argc, char **argv)
 {
-        static const struct option opts[] = {
-            {"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-        const char *path = NULL;
+        static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                             KEY_FILE_OPTION,
+                                             {"help", no_argument, 0, 'h'},
+                                             {0, 0, 0, 0}};
+        const char *path = NULL, *key_opt = NULL;
         int c;
         while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
                 if (c == 'd')
                         path = optarg;
+                else if (c == 'k')
+                        key_opt = optarg;
                 else if (c == 'h')
                         return fputs(init_help, stdout), 0;
                 else
@@ -98,37 +228,60 @@ cmd_init(int argc, char **argv)
                 return usage_error("init", "--db PATH is required, and nothing else");
         if (access(path, F_OK) == 0)
                 return fail("init", "the database file exists already; init creates a new one");
+        char buf[4096];
+        const char *key = key_file_path(key_opt, path, buf, sizeof(buf));
+        if (key == NULL)
+                return fail("init", "the key file's path is too long");
+        /* A key file is never replaced: numbers encrypted with it would be lost. */
+        int new_key = access(key, F_OK) != 0;
+        const char *why = "?";
+        if (new_key && secret_key_file_create(key, &why) != 0) {
+                fprintf(stderr, "murafiq init: cannot create the key file %s: %s\n", key, why);
+                return EXIT_FAILURE;
+        }
         struct db *db = db_open(path, 1);
-        if (db == NULL)
+        if (db == NULL) {
+                if (new_key)
+                        unlink(key);
                 return fail("init", "cannot create the database");
-        int rc = geo_load(db);
+        }
+        int geo_rc = geo_load(db);
+        int key_rc = geo_rc == 0 ? use_key_file("init", db, key, path) : -1;
         int version = db_schema_version(db);
         db_close(db);
-        if (rc != 0) {
+        if (geo_rc != 0 || key_rc != 0) {
                 unlink(path);
-                return fail("init", "loading the reference geography failed");
+                if (new_key)
+                        unlink(key);
+                return geo_rc ? fail("init", "loading the reference geography failed")
+                              : EXIT_FAILURE;
         }
         printf("created %s (schema version %d)\n", path, version);
+        if (new_key)
+                printf("created the key file %s: back it up apart from the database; without it "
+                       "the national ID numbers cannot be read\n",
+                       key);
+        else
+                printf("kept the existing key file %s (never replaced)\n", key);
         return 0;
 }
 
 /* ---- demo ---- */
 
 static const char demo_help[] =
-    "usage: murafiq demo --db PATH [--scale small|national] [--seed N]\n"
+    "usage: murafiq demo --db PATH [--scale small|national] [--seed N] [--key-file KEY]\n"
     "Fills an initialised database with generated demonstration data: about 2,000\n"
     "cooperatives (small) or 65,000 cooperatives and 790,000 members (national),\n"
-    "the same for the same seed; and the demo accounts, whose password is printed.\n";
+    "the same for the same seed; and the demo accounts, whose password is printed.\n" KEY_FILE_HELP;
 
 static int
 cmd_demo(int argc, char **argv)
 {
-        static const struct option opts[] = {{"db", required_argument, 0, 'd'},
-                                             {"scale", required_argument, 0, 's'},
-                                             {"seed", required_argument, 0, 'r'},
-                                             {"help", no_argument, 0, 'h'},
-                                             {0, 0, 0, 0}};
-        const char *path = NULL, *scale = "small";
+        static const struct option opts[] = {
+            {"db", required_argument, 0, 'd'},   {"scale", required_argument, 0, 's'},
+            {"seed", required_argument, 0, 'r'}, KEY_FILE_OPTION,
+            {"help", no_argument, 0, 'h'},       {0, 0, 0, 0}};
+        const char *path = NULL, *scale = "small", *key_opt = NULL;
         unsigned long seed = 1;
         int c;
         while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -142,7 +295,9 @@ cmd_demo(int argc, char **argv)
                         seed = strtoul(optarg, &end, 10);
                         if (errno || *end || optarg[0] == '-' || optarg[0] == '\0')
                                 return usage_error("demo", "--seed takes a non-negative number");
-                } else if (c == 'h')
+                } else if (c == 'k')
+                        key_opt = optarg;
+                else if (c == 'h')
                         return fputs(demo_help, stdout), 0;
                 else
                         return usage_error("demo", "unknown option");
@@ -156,6 +311,10 @@ cmd_demo(int argc, char **argv)
         struct db *db = open_existing("demo", path);
         if (db == NULL)
                 return EXIT_FAILURE;
+        if (use_key_file("demo", db, key_opt, path) != 0) {
+                db_close(db);
+                return EXIT_FAILURE;
+        }
         const struct geo *g = geo_cache_load(db);
         int rc = EXIT_FAILURE;
         if (g == NULL || g->n_regions == 0) {
@@ -200,18 +359,24 @@ done:
 
 static const char serve_help[] =
     "usage: murafiq serve --db PATH [--listen 127.0.0.1:8080] [--threads N] [--behind-tls]\n"
+    "                     [--key-file KEY]\n"
     "Serves the web interface and the JSON API until SIGINT or SIGTERM.\n"
     "Put it behind a TLS reverse proxy to serve beyond this machine, with --behind-tls:\n"
     "cookies then get the __Host- prefix and Secure, every response carries HSTS, and the\n"
-    "client address (for login throttling and logs) is the last X-Forwarded-For entry.\n";
+    "client address (for login throttling and logs) is the last X-Forwarded-For "
+    "entry.\n" KEY_FILE_HELP;
 
 static int
 cmd_serve(int argc, char **argv)
 {
-        static const struct option opts[] = {
-            {"db", required_argument, 0, 'd'},      {"listen", required_argument, 0, 'l'},
-            {"threads", required_argument, 0, 't'}, {"behind-tls", no_argument, 0, 's'},
-            {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+        static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                             {"listen", required_argument, 0, 'l'},
+                                             {"threads", required_argument, 0, 't'},
+                                             {"behind-tls", no_argument, 0, 's'},
+                                             KEY_FILE_OPTION,
+                                             {"help", no_argument, 0, 'h'},
+                                             {0, 0, 0, 0}};
+        const char *key_opt = NULL;
         struct server_config cfg = {.listen = "127.0.0.1:8080", .threads = 4, .max_body = 1u << 20};
         int c;
         while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -227,6 +392,8 @@ cmd_serve(int argc, char **argv)
                         cfg.threads = (unsigned)n;
                 } else if (c == 's')
                         cfg.behind_tls = 1;
+                else if (c == 'k')
+                        key_opt = optarg;
                 else if (c == 'h')
                         return fputs(serve_help, stdout), 0;
                 else
@@ -239,6 +406,11 @@ cmd_serve(int argc, char **argv)
         struct db *db = open_existing("serve", cfg.db_path);
         if (db == NULL)
                 return EXIT_FAILURE;
+        /* Before any thread starts: they read the process's key. */
+        if (use_key_file("serve", db, key_opt, cfg.db_path) != 0) {
+                db_close(db);
+                return EXIT_FAILURE;
+        }
         web_geo = geo_cache_load(db);
         db_close(db);
         if (web_geo == NULL || web_geo->n_regions == 0)
@@ -727,6 +899,7 @@ static const struct command {
     {"serve", cmd_serve, "serve the web interface and the JSON API"},
     {"user", cmd_user, "user add|disable|enable|list: manage accounts"},
     {"token", cmd_token, "token create: print an API token for a user"},
+    {"key", cmd_key, "key create: the key file of an earlier version's database"},
     {"import", cmd_import, "import cooperatives from CSV"},
     {"export", cmd_export, "export cooperatives as CSV"},
     {"backup", cmd_backup, "copy the database consistently while it is in use"},
@@ -761,7 +934,9 @@ main(int argc, char **argv)
         for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
                 if (strcmp(argv[1], commands[i].name) == 0) {
                         optind = 1;
-                        return commands[i].run(argc - 1, argv + 1);
+                        int rc = commands[i].run(argc - 1, argv + 1);
+                        secret_key_set_process(NULL); /* wiped */
+                        return rc;
                 }
         }
         if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)

@@ -165,6 +165,17 @@ db_bind_null(sqlite3_stmt *st, const char *name)
         return i == 0 ? SQLITE_RANGE : sqlite3_bind_null(st, i);
 }
 
+int
+db_bind_blob(sqlite3_stmt *st, const char *name, const void *value, size_t n)
+{
+        int i = param_index(st, name);
+        if (i == 0)
+                return SQLITE_RANGE;
+        if (value == NULL)
+                return sqlite3_bind_null(st, i);
+        return sqlite3_bind_blob64(st, i, value, n, SQLITE_TRANSIENT);
+}
+
 char *
 db_col_text(struct arena *a, sqlite3_stmt *st, int i)
 {

@@ -3,6 +3,8 @@
 #ifndef MURAFIQ_DB_H
 #define MURAFIQ_DB_H
 
+#include <stddef.h>
+
 #include <sqlite3.h>
 
 struct arena;
@@ -42,6 +44,8 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql);
 int db_bind_text(sqlite3_stmt *st, const char *name, const char *value);
 int db_bind_int(sqlite3_stmt *st, const char *name, long long value);
 int db_bind_null(sqlite3_stmt *st, const char *name);
+/* Binds n bytes of value as a BLOB (copied); NULL value binds NULL. */
+int db_bind_blob(sqlite3_stmt *st, const char *name, const void *value, size_t n);
 
 /* Copies column i (text; NULL gives "") into the arena. */
 char *db_col_text(struct arena *a, sqlite3_stmt *st, int i);

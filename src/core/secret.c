@@ -104,6 +104,8 @@ secret_key_from_bytes(const unsigned char master[SECRET_KEY_BYTES])
 {
         /* sodium_malloc locks the pages (sodium_mlock: never swapped, excluded from core
          * dumps) and puts guard pages around them. */
+        if (sodium_init() < 0) /* idempotent; sodium_malloc needs it */
+                return NULL;
         struct secret_key *k = sodium_malloc(sizeof(*k));
         if (k == NULL)
                 return NULL;

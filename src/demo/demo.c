@@ -14,6 +14,7 @@
 #include "core/text.h"
 #include "registry/geo.h"
 #include "registry/org.h"
+#include "registry/person_store.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -604,17 +605,23 @@ insert_coop(struct gen *s)
 
         for (long j = 0; j < total; j++) {
                 const struct member *m = &mem[j];
+                /* Encrypted like every national ID number (registry/person_store.h). */
+                struct person_nid nid;
+                if (person_nid_seal(m->cin, &nid) != 0)
+                        return -1;
                 st = db_stmt(s->db,
                              "INSERT INTO person (name_ar, name_fr, name_fold, sex, birth_date,"
-                             " phone, national_id, region_code, province_code, version,"
-                             " created_at, updated_at)"
-                             " VALUES (:ar, :fr, :fold, :sex, :birth, :phone, :cin, :region,"
-                             " :province, 1, :ts, :ts)");
+                             " phone, national_id_box, national_id_hash, region_code,"
+                             " province_code, version, created_at, updated_at)"
+                             " VALUES (:ar, :fr, :fold, :sex, :birth, :phone, :nid_box,"
+                             " :nid_hash, :region, :province, 1, :ts, :ts)");
                 if (st == NULL || db_bind_text(st, ":ar", m->name_ar) ||
                     db_bind_text(st, ":fr", m->name_fr) ||
                     db_bind_text(st, ":fold", fold2(a, m->name_ar, m->name_fr)) ||
                     db_bind_text(st, ":sex", m->sex) || db_bind_text(st, ":birth", m->birth) ||
-                    db_bind_text(st, ":phone", m->phone) || db_bind_text(st, ":cin", m->cin) ||
+                    db_bind_text(st, ":phone", m->phone) ||
+                    db_bind_blob(st, ":nid_box", nid.has ? nid.box : NULL, nid.box_len) ||
+                    db_bind_blob(st, ":nid_hash", nid.has ? nid.hash : NULL, sizeof(nid.hash)) ||
                     db_bind_text(st, ":region", prov->region_code) ||
                     db_bind_text(st, ":province", prov->code) ||
                     db_bind_text(st, ":ts", DEMO_TIMESTAMP) || sqlite3_step(st) != SQLITE_DONE)

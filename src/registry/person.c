@@ -154,8 +154,6 @@ person_apply(struct person *p, struct errs *e, field_get_fn get, void *ctx, cons
                 v = get(ctx, "national_id");
                 t = check_national_id(e, v ? v : p->national_id);
                 p->national_id = keep(t, v, p->national_id);
-        } else if (p->national_id == NULL) {
-                p->national_id = "";
         }
 
         /* Place: the region is required; the province, when given, must be inside it. */

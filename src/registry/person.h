@@ -14,7 +14,7 @@ struct person {
         const char *sex;           /* "F" or "M" */
         const char *birth_date;    /* "YYYY-MM-DD", a year "YYYY", or "" when unknown */
         const char *phone;         /* "" when unknown */
-        const char *national_id;   /* CIN, uppercased; "" when unknown */
+        const char *national_id;   /* CIN, uppercased; "" when unknown; NULL when not read */
         const char *region_code;   /* required */
         const char *province_code; /* "" when unknown */
         long long version;
@@ -41,7 +41,8 @@ extern const char *const person_fields[];
  * birth date empty, a real date YYYY-MM-DD from 1900 to today, or a year YYYY from 1900 to
  * today's year; phone; region required and existing, province optional but inside the region.
  * national_id (at most 20 letters and digits, stored uppercased) is read only when
- * with_national_id is set; otherwise p->national_id is left as it is.
+ * with_national_id is set; otherwise p->national_id is left as it is (NULL for a record read
+ * without it: the store then keeps the stored number).
  * Returns 0 when valid, else -1 with every problem in e; a field that fails keeps the value
  * sent (for showing the form again), so p must not be saved then. Strings land in e->arena.
  */

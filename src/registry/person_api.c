@@ -80,7 +80,8 @@ void
 api_person_get(struct request *req)
 {
         struct person p;
-        int rc = person_store_get(req->db, &req->user->scope, req->id, req->arena, &p);
+        int rc = person_store_read(req->db, &req->user->scope, req->id,
+                                   user_can(req->user, PERM_NATIONAL_ID), req->arena, &p);
         if (rc != STORE_OK) {
                 reply_store_error(req, rc);
                 return;
@@ -136,6 +137,11 @@ api_person_save(struct request *req, struct person *p)
                 if (creating && req->status == 201)
                         req->location = arena_printf(req->arena, "/api/v1/people/%lld", p->id);
                 return;
+        case STORE_DUPLICATE:
+                fe.field = "national_id";
+                fe.msg = _(req->lang, "Another person is registered with this national ID number.");
+                reply_error(req, ERR_CONFLICT, fe.msg, &fe, 1);
+                return;
         case STORE_FORBIDDEN:
                 fe.field = "region_code";
                 fe.msg = _(req->lang, "You can only record people of your regions.");
@@ -167,7 +173,8 @@ void
 api_person_patch(struct request *req)
 {
         struct person p;
-        int rc = person_store_get(req->db, &req->user->scope, req->id, req->arena, &p);
+        int rc = person_store_read(req->db, &req->user->scope, req->id,
+                                   user_can(req->user, PERM_NATIONAL_ID), req->arena, &p);
         if (rc != STORE_OK) {
                 reply_store_error(req, rc);
                 return;

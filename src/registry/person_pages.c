@@ -311,7 +311,8 @@ person_show(struct request *req, const struct person *p, const struct errs *e, c
 static int
 get_or_reply(struct request *req, struct person *p)
 {
-        int rc = person_store_get(req->db, &req->user->scope, req->id, req->arena, p);
+        int rc = person_store_read(req->db, &req->user->scope, req->id,
+                                   user_can(req->user, PERM_NATIONAL_ID), req->arena, p);
         if (rc != STORE_OK) {
                 reply_store_error(req, rc);
                 return -1;
@@ -463,6 +464,12 @@ person_save(struct request *req, struct person *p)
         switch (rc) {
         case STORE_OK:
                 reply_redirect(req, arena_printf(req->arena, "/people/%lld", p->id));
+                return;
+        case STORE_DUPLICATE:
+                errs_add(&e, "national_id",
+                         "Another person is registered with this national ID number.");
+                person_form(req, p, &e);
+                req->status = 409;
                 return;
         case STORE_FORBIDDEN:
                 errs_add(&e, "region_code", "You can only record people of your regions.");

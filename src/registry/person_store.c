@@ -3,10 +3,14 @@
 
 #include <string.h>
 
+#include <sodium.h>
+
 #include "core/arena.h"
+#include "core/audit.h"
 #include "core/db.h"
 #include "core/http.h"
 #include "core/log.h"
+#include "core/secret.h"
 #include "core/text.h"
 
 int
@@ -39,8 +43,9 @@ person_store_members(struct db *db, const struct scope *scope, long long coop_id
         return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }
 
+/* The national ID is not among them: only person_store_read decrypts it, when asked. */
 #define PERSON_COLUMNS                                                                             \
-        "id, name_ar, name_fr, sex, birth_date, phone, national_id, region_code,"                  \
+        "id, name_ar, name_fr, sex, birth_date, phone, region_code,"                               \
         " COALESCE(province_code, ''), version, created_at, updated_at"
 
 static void
@@ -53,7 +58,7 @@ read_person(sqlite3_stmt *st, struct arena *a, struct person *p)
         p->sex = db_col_text(a, st, i++);
         p->birth_date = db_col_text(a, st, i++);
         p->phone = db_col_text(a, st, i++);
-        p->national_id = db_col_text(a, st, i++);
+        p->national_id = NULL; /* not read */
         p->region_code = db_col_text(a, st, i++);
         p->province_code = db_col_text(a, st, i++);
         p->version = db_col_int(st, i++);
@@ -170,21 +175,80 @@ fail:
         return STORE_ERROR;
 }
 
+/* ---- the national ID number, encrypted at rest ---- */
+
 int
-person_store_get(struct db *db, const struct scope *scope, long long id, struct arena *a,
-                 struct person *out)
+person_nid_seal(const char *national_id, struct person_nid *out)
 {
-        sqlite3_stmt *st = db_stmt(db, "SELECT " PERSON_COLUMNS " FROM person WHERE id = :id"
-                                       " AND " SCOPE_SQL("region_code"));
+        out->box_len = 0;
+        out->has = 0;
+        if (national_id == NULL || national_id[0] == '\0')
+                return 0;
+        const struct secret_key *k = secret_key_process();
+        if (k == NULL) {
+                log_error("person: no key file loaded: national ID numbers cannot be written");
+                return -1;
+        }
+        if (secret_hash(k, national_id, out->hash) != 0)
+                return -1;
+        out->box_len = secret_seal(k, national_id, strlen(national_id), out->box);
+        if (out->box_len == 0)
+                return -1;
+        out->has = 1;
+        return 0;
+}
+
+/* The number in box (n bytes) decrypted into the arena: "" when there is none, NULL when it
+ * does not open with the process's key. */
+static char *
+nid_open(struct arena *a, long long id, const void *box, size_t n)
+{
+        if (box == NULL || n == 0)
+                return arena_strdup(a, "");
+        const struct secret_key *k = secret_key_process();
+        char *out = n >= SECRET_BOX_OVERHEAD ? arena_alloc(a, n - SECRET_BOX_OVERHEAD + 1) : NULL;
+        if (k == NULL || out == NULL || secret_open(k, box, n, out) < 0) {
+                log_error("person %lld: the national ID number does not open with %s", id,
+                          k ? "this key file (another key, or altered data)" : "no key file");
+                return NULL;
+        }
+        return out;
+}
+
+int
+person_store_read(struct db *db, const struct scope *scope, long long id, int with_national_id,
+                  struct arena *a, struct person *out)
+{
+        sqlite3_stmt *st =
+            db_stmt(db, "SELECT " PERSON_COLUMNS ", national_id_box FROM person WHERE id = :id"
+                        " AND " SCOPE_SQL("region_code"));
         if (st == NULL)
                 return STORE_ERROR;
         db_bind_int(st, ":id", id);
         store_bind_scope(st, scope);
-        int rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW)
+        int rc = sqlite3_step(st), src = STORE_ERROR;
+        if (rc == SQLITE_ROW) {
                 read_person(st, a, out);
+                src = STORE_OK;
+                /* Decrypted only for those who may see it: others never hold it, even here. */
+                if (with_national_id) {
+                        out->national_id = nid_open(a, out->id, sqlite3_column_blob(st, 11),
+                                                    (size_t)sqlite3_column_bytes(st, 11));
+                        if (out->national_id == NULL)
+                                src = STORE_UNREADABLE;
+                }
+        } else if (rc == SQLITE_DONE) {
+                src = STORE_NOT_FOUND;
+        }
         sqlite3_reset(st);
-        return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+        return src;
+}
+
+int
+person_store_get(struct db *db, const struct scope *scope, long long id, struct arena *a,
+                 struct person *out)
+{
+        return person_store_read(db, scope, id, 0, a, out);
 }
 
 char *
@@ -196,8 +260,10 @@ person_name_fold(struct arena *a, const struct person *p)
         return f ? f : arena_strdup(a, "");
 }
 
+/* nid is the sealed national ID to write, or NULL to keep what the row has. */
 static void
-bind_person(sqlite3_stmt *st, const struct person *p, const char *fold)
+bind_person(sqlite3_stmt *st, const struct person *p, const char *fold,
+            const struct person_nid *nid)
 {
         db_bind_text(st, ":name_ar", p->name_ar);
         db_bind_text(st, ":name_fr", p->name_fr);
@@ -205,7 +271,11 @@ bind_person(sqlite3_stmt *st, const struct person *p, const char *fold)
         db_bind_text(st, ":sex", p->sex);
         db_bind_text(st, ":birth_date", p->birth_date ? p->birth_date : "");
         db_bind_text(st, ":phone", p->phone ? p->phone : "");
-        db_bind_text(st, ":national_id", p->national_id ? p->national_id : "");
+        const struct person_nid *n = nid;
+        if (sqlite3_bind_parameter_index(st, ":nid_keep"))
+                db_bind_int(st, ":nid_keep", n == NULL);
+        db_bind_blob(st, ":nid_box", n && n->has ? n->box : NULL, n ? n->box_len : 0);
+        db_bind_blob(st, ":nid_hash", n && n->has ? n->hash : NULL, SECRET_HASH_BYTES);
         db_bind_text(st, ":region_code", p->region_code);
         if (p->province_code && p->province_code[0])
                 db_bind_text(st, ":province_code", p->province_code);
@@ -228,6 +298,35 @@ step_write(struct db *db, sqlite3_stmt *st, const char *what)
         return STORE_ERROR;
 }
 
+/*
+ * Seals p->national_id into *nid (nothing when it is NULL: the row keeps its number) and
+ * checks, when the number is new for row self (0 for an insert), that no other person has it:
+ * STORE_DUPLICATE. The check goes by the keyed hash, across every region: a number belongs
+ * to one person wherever she is registered (the answer names no record).
+ */
+static int
+nid_prepare(struct db *db, const struct person *p, long long self, struct person_nid *nid)
+{
+        nid->has = 0;
+        nid->box_len = 0;
+        if (p->national_id == NULL)
+                return STORE_OK;
+        if (person_nid_seal(p->national_id, nid) != 0)
+                return STORE_ERROR;
+        if (!nid->has)
+                return STORE_OK;
+        sqlite3_stmt *st = db_stmt(
+            db, "SELECT 1 FROM person WHERE national_id_hash = :h AND id <> :self"
+                " AND :h IS NOT (SELECT national_id_hash FROM person WHERE id = :self) LIMIT 1");
+        if (st == NULL)
+                return STORE_ERROR;
+        db_bind_blob(st, ":h", nid->hash, SECRET_HASH_BYTES);
+        db_bind_int(st, ":self", self);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        return rc == SQLITE_ROW ? STORE_DUPLICATE : rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
 int
 person_store_insert(struct db *db, const struct scope *scope, struct person *p, struct arena *a)
 {
@@ -237,15 +336,20 @@ person_store_insert(struct db *db, const struct scope *scope, struct person *p, 
         if (!store_region_in_scope(db, scope, p->region_code))
                 goto fail;
         p->created_at = p->updated_at = db_now(a);
+        struct person_nid nid;
+        rc = nid_prepare(db, p, 0, &nid);
+        if (rc != STORE_OK)
+                goto fail;
         sqlite3_stmt *st =
             db_stmt(db, "INSERT INTO person (name_ar, name_fr, name_fold, sex, birth_date, phone,"
-                        " national_id, region_code, province_code, version, created_at, updated_at)"
+                        " national_id_box, national_id_hash, region_code, province_code, version,"
+                        " created_at, updated_at)"
                         " VALUES (:name_ar, :name_fr, :name_fold, :sex, :birth_date, :phone,"
-                        " :national_id, :region_code, :province_code, 1, :now, :now)");
+                        " :nid_box, :nid_hash, :region_code, :province_code, 1, :now, :now)");
         rc = STORE_ERROR;
         if (st == NULL)
                 goto fail;
-        bind_person(st, p, person_name_fold(a, p));
+        bind_person(st, p, person_name_fold(a, p), &nid);
         rc = step_write(db, st, "person insert");
         if (rc != STORE_OK)
                 goto fail;
@@ -280,16 +384,25 @@ person_store_update(struct db *db, const struct scope *scope, struct person *p,
                 goto fail;
         }
         p->updated_at = db_now(a);
-        sqlite3_stmt *st =
-            db_stmt(db, "UPDATE person SET name_ar = :name_ar, name_fr = :name_fr,"
-                        " name_fold = :name_fold, sex = :sex, birth_date = :birth_date,"
-                        " phone = :phone, national_id = :national_id, region_code = :region_code,"
-                        " province_code = :province_code, version = version + 1, updated_at = :now"
-                        " WHERE id = :id AND version = :version");
+        struct person_nid nid;
+        rc = nid_prepare(db, p, p->id, &nid);
+        if (rc != STORE_OK)
+                goto fail;
+        /* An unchanged number (same keyed hash) keeps its box: no new ciphertext, so the audit
+         * trail records a change of the number only when there was one. */
+        sqlite3_stmt *st = db_stmt(
+            db, "UPDATE person SET name_ar = :name_ar, name_fr = :name_fr,"
+                " name_fold = :name_fold, sex = :sex, birth_date = :birth_date, phone = :phone,"
+                " national_id_box = CASE WHEN :nid_keep = 1 OR national_id_hash IS :nid_hash"
+                " THEN national_id_box ELSE :nid_box END,"
+                " national_id_hash = CASE WHEN :nid_keep = 1 THEN national_id_hash"
+                " ELSE :nid_hash END,"
+                " region_code = :region_code, province_code = :province_code,"
+                " version = version + 1, updated_at = :now WHERE id = :id AND version = :version");
         rc = STORE_ERROR;
         if (st == NULL)
                 goto fail;
-        bind_person(st, p, person_name_fold(a, p));
+        bind_person(st, p, person_name_fold(a, p), p->national_id ? &nid : NULL);
         db_bind_int(st, ":id", p->id);
         db_bind_int(st, ":version", expected_version);
         rc = step_write(db, st, "person update");
@@ -440,5 +553,154 @@ person_store_remove_membership(struct db *db, const struct scope *scope, long lo
         return STORE_OK;
 fail:
         db_rollback(db);
+        return rc;
+}
+
+/* ---- the key of this database, and the sealing of numbers written before migration 013 ---- */
+
+/* 1 when the database's recorded key is k, 0 when another, -1 on error; records k's id when
+ * none is recorded yet and no box exists that k cannot open. Inside the caller's transaction. */
+static int
+key_matches(struct db *db, const struct secret_key *k)
+{
+        unsigned char id[SECRET_HASH_BYTES];
+        secret_key_id(k, id);
+        sqlite3_stmt *st = db_stmt(db, "SELECT key_id FROM secret_key_check WHERE id = 1");
+        if (st == NULL)
+                return -1;
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+                int same = sqlite3_column_bytes(st, 0) == SECRET_HASH_BYTES &&
+                           sodium_memcmp(sqlite3_column_blob(st, 0), id, SECRET_HASH_BYTES) == 0;
+                sqlite3_reset(st);
+                return same;
+        }
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+                return -1;
+        /* No key recorded (a new database, or its row was deleted): a box that does not open
+         * says the key is not the one the data was sealed with. */
+        st = db_stmt(db, "SELECT id, national_id_box FROM person"
+                         " WHERE national_id_box IS NOT NULL LIMIT 1");
+        if (st == NULL)
+                return -1;
+        rc = sqlite3_step(st);
+        int opens = 1;
+        if (rc == SQLITE_ROW) {
+                size_t n = (size_t)sqlite3_column_bytes(st, 1);
+                char out[SECRET_BOX_MAX + 1];
+                opens =
+                    n <= SECRET_BOX_MAX && secret_open(k, sqlite3_column_blob(st, 1), n, out) >= 0;
+                sodium_memzero(out, sizeof(out));
+        }
+        sqlite3_reset(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+                return -1;
+        if (!opens)
+                return 0;
+        struct arena *a = arena_new();
+        st = db_stmt(db, "INSERT INTO secret_key_check (id, key_id, created_at)"
+                         " VALUES (1, :key_id, :now)");
+        rc = st ? (db_bind_blob(st, ":key_id", id, sizeof(id)), db_bind_text(st, ":now", db_now(a)),
+                   sqlite3_step(st))
+                : SQLITE_ERROR;
+        if (st)
+                sqlite3_reset(st);
+        arena_free(a);
+        return rc == SQLITE_DONE ? 1 : -1;
+}
+
+/* Seals up to 500 plain numbers; returns how many, or -1. */
+static long
+seal_batch(struct db *db)
+{
+        enum { BATCH = 500 };
+        struct arena *a = arena_new();
+        long long *ids = arena_alloc(a, BATCH * sizeof(*ids));
+        char **plain = arena_alloc(a, BATCH * sizeof(*plain));
+        long n = 0;
+        sqlite3_stmt *st =
+            db_stmt(db, "SELECT id, national_id FROM person WHERE national_id <> '' LIMIT 500");
+        if (st == NULL)
+                goto fail;
+        int rc = SQLITE_DONE;
+        while (n < BATCH && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+                ids[n] = db_col_int(st, 0);
+                plain[n] = db_col_text(a, st, 1);
+                n++;
+        }
+        sqlite3_reset(st);
+        if (n < BATCH && rc != SQLITE_DONE)
+                goto fail;
+        for (long i = 0; i < n; i++) {
+                struct person_nid nid;
+                /* Stored by earlier versions uppercased, letters and digits: sealed as is. */
+                if (person_nid_seal(plain[i], &nid) != 0)
+                        goto fail;
+                sodium_memzero(plain[i], strlen(plain[i]));
+                st = db_stmt(db, "UPDATE person SET national_id = '', national_id_box = :box,"
+                                 " national_id_hash = :hash WHERE id = :id");
+                if (st == NULL || db_bind_blob(st, ":box", nid.box, nid.box_len) ||
+                    db_bind_blob(st, ":hash", nid.hash, sizeof(nid.hash)) ||
+                    db_bind_int(st, ":id", ids[i]) || sqlite3_step(st) != SQLITE_DONE) {
+                        if (st)
+                                sqlite3_reset(st);
+                        goto fail;
+                }
+                sqlite3_reset(st);
+        }
+        arena_free(a);
+        return n;
+fail:
+        log_error("sealing the national ID numbers: %s", sqlite3_errmsg(db->h));
+        arena_free(a);
+        return -1;
+}
+
+int
+person_store_key_check(struct db *db, long long *sealed)
+{
+        *sealed = 0;
+        const struct secret_key *k = secret_key_process();
+        if (k == NULL)
+                return STORE_ERROR;
+        /* Freed cells are zeroed, so that no plain number stays in the file's free space. */
+        if (db_exec(db, "PRAGMA secure_delete = ON") != 0 || db_begin(db) != 0)
+                return STORE_ERROR;
+        int rc = STORE_ERROR;
+        int m = key_matches(db, k);
+        if (m <= 0) {
+                rc = m == 0 ? STORE_UNREADABLE : STORE_ERROR;
+                goto fail;
+        }
+        /* One audit event for the whole sealing rather than a record per person. */
+        audit_set_enabled(db, 0);
+        long n;
+        while ((n = seal_batch(db)) > 0)
+                *sealed += n;
+        audit_set_enabled(db, 1);
+        if (n < 0)
+                goto fail;
+        if (*sealed > 0) {
+                char detail[64];
+                snprintf(detail, sizeof(detail), "{\"sealed\": %lld}", *sealed);
+                if (audit_event(db, "national_id_sealed", "person", 0, detail) != 0)
+                        goto fail;
+        }
+        if (db_commit(db) != 0)
+                goto fail;
+        db_exec(db, "PRAGMA secure_delete = OFF");
+        if (*sealed > 0) {
+                /* The old pages, plain numbers included, may still be in the main file until a
+                 * checkpoint overwrites them, and in pages freed before: rewrite the file. */
+                if (db_exec(db, "VACUUM") != 0 || db_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)"))
+                        return STORE_ERROR;
+        }
+        return STORE_OK;
+fail:
+        audit_set_enabled(db, 1);
+        db_rollback(db);
+        db_exec(db, "PRAGMA secure_delete = OFF");
+        *sealed = 0;
         return rc;
 }

@@ -89,5 +89,14 @@ void
 reply_store_error(struct request *req, int rc)
 {
         /* A record outside the caller's scope reads as absent (store.h): never say it exists. */
+        if (rc == STORE_UNREADABLE) {
+                reply_error(req, ERR_INTERNAL,
+                            _(req->lang, "This record holds encrypted data that the server's key "
+                                         "file does not open: the server was probably started "
+                                         "with another key file than this database's. Tell "
+                                         "the administrator."),
+                            NULL, 0);
+                return;
+        }
         reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL, 0);
 }

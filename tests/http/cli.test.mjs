@@ -345,7 +345,9 @@ describe('backup', () => {
     // A second backup made at rest, served by a second server.
     const dest2 = path.join(scratch, 'backup2.db');
     await runOk(['backup', '--db', env.db, dest2]);
-    const copy = await startServer(dest2);
+    // A backup holds the database only: the key file of the national ID numbers is named.
+    const keyEnv = { env: { MURAFIQ_KEY_FILE: `${env.db}.key` } };
+    const copy = await startServer(dest2, keyEnv);
     try {
       const viaCopy = await tokenClient(copy.base, dest2, 'admin');
       assert.equal(await apiTotal(viaCopy), original, 'same total on the copy');
@@ -360,7 +362,7 @@ describe('backup', () => {
       assert.equal(stopped.code, 0, `the copy's server stops cleanly: ${stopped.log.slice(-1000)}`);
     }
     // The first backup (taken during writes) is a valid database too.
-    const first = await startServer(dest);
+    const first = await startServer(dest, keyEnv);
     try {
       const t = await tokenClient(first.base, dest, 'admin');
       assert.equal(await apiTotal(t), original);

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "core/db.h"
+#include "core/secret.h"
 #include "core/text.h"
 #include "demo/demo.h"
 #include "registry/geo.h"
@@ -24,7 +25,10 @@ group_setup(void **state)
 {
         (void)state;
         snprintf(tmpdir, sizeof(tmpdir), "/tmp/murafiq-test-geo-XXXXXX");
-        return mkdtemp(tmpdir) ? 0 : -1;
+        /* The demo encrypts national ID numbers with the process's key. */
+        static const unsigned char master[SECRET_KEY_BYTES] = "0123456789abcdef0123456789abcde";
+        secret_key_set_process(secret_key_from_bytes(master));
+        return mkdtemp(tmpdir) && secret_key_process() ? 0 : -1;
 }
 
 static int
@@ -43,6 +47,37 @@ group_teardown(void **state)
         return 0;
 }
 
+/* SQL nid_open(box): the national ID number a box holds (NULL for none, 'UNREADABLE' when it
+ * does not open with the process's key). */
+static void
+sql_nid_open(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+        (void)argc;
+        if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+                sqlite3_result_null(ctx);
+                return;
+        }
+        char out[SECRET_TEXT_MAX + 1];
+        size_t n = (size_t)sqlite3_value_bytes(argv[0]);
+        long len = n <= SECRET_BOX_MAX
+                       ? secret_open(secret_key_process(), sqlite3_value_blob(argv[0]), n, out)
+                       : -1;
+        sqlite3_result_text(ctx, len < 0 ? "UNREADABLE" : out, -1, SQLITE_TRANSIENT);
+}
+
+/* SQL nid_hash(text): its keyed hash under the process's key. */
+static void
+sql_nid_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+        (void)argc;
+        unsigned char h[SECRET_HASH_BYTES];
+        const char *t = (const char *)sqlite3_value_text(argv[0]);
+        if (t == NULL || secret_hash(secret_key_process(), t, h) != 0)
+                sqlite3_result_null(ctx);
+        else
+                sqlite3_result_blob(ctx, h, sizeof(h), SQLITE_TRANSIENT);
+}
+
 /* A new database with the migrations applied and, when geo is set, the geography loaded. */
 static struct db *
 new_db(int geo)
@@ -51,6 +86,12 @@ new_db(int geo)
         snprintf(path, sizeof(path), "%s/%d.db", tmpdir, db_count++);
         struct db *db = db_open(path, 1);
         assert_non_null(db);
+        assert_int_equal(sqlite3_create_function(db->h, "nid_open", 1, SQLITE_UTF8, NULL,
+                                                 sql_nid_open, NULL, NULL),
+                         SQLITE_OK);
+        assert_int_equal(sqlite3_create_function(db->h, "nid_hash", 1, SQLITE_UTF8, NULL,
+                                                 sql_nid_hash, NULL, NULL),
+                         SQLITE_OK);
         if (geo)
                 assert_int_equal(geo_load(db), 0);
         return db;
@@ -247,9 +288,12 @@ static const char *const coop_rows =
     " sector, activity, region_code, province_code, commune_code, address, phone, email,"
     " members_total, members_women, members_youth, is_soulalyate, is_women_only, status,"
     " notes, version, created_at, updated_at FROM cooperative ORDER BY id";
+/* Every column but the box, whose nonce is random: what it holds is compared instead. */
 static const char *const person_rows =
-    "SELECT p.*, m.cooperative_id, m.role FROM person p JOIN membership m"
-    " ON m.person_id = p.id ORDER BY p.id";
+    "SELECT p.id, p.name_ar, p.name_fr, p.name_fold, p.sex, p.birth_date, p.phone, p.national_id,"
+    " nid_open(p.national_id_box), p.national_id_hash, p.region_code, p.province_code,"
+    " p.version, p.created_at, p.updated_at, m.cooperative_id, m.role FROM person p"
+    " JOIN membership m ON m.person_id = p.id ORDER BY p.id";
 
 /* Generates a small demo with seed into a new database; returns it, with its geo in *gp. */
 static struct db *
@@ -390,10 +434,23 @@ test_demo_shape(void **state)
         assert_int_equal(q1(db, "SELECT count(*) FROM person WHERE birth_date < '1950-01-01'"
                                 " OR birth_date > '2006-12-31'"),
                          0);
-        long long ids = q1(db, "SELECT count(*) FROM person WHERE national_id <> ''");
+        /* National ID numbers: encrypted, each with its keyed hash, none in plain text. */
+        assert_int_equal(q1(db, "SELECT count(*) FROM person WHERE national_id <> ''"), 0);
+        long long ids = q1(db, "SELECT count(*) FROM person WHERE national_id_box IS NOT NULL");
         assert_in_range(ids * 100 / members, 60, 80);
-        assert_int_equal(q1(db, "SELECT count(DISTINCT national_id) FROM person"
-                                " WHERE national_id <> ''"),
+        assert_int_equal(q1(db, "SELECT count(*) FROM person"
+                                " WHERE (national_id_box IS NULL) <> (national_id_hash IS NULL)"),
+                         0);
+        assert_int_equal(q1(db, "SELECT count(*) FROM person WHERE national_id_box IS NOT NULL"
+                                " AND (nid_open(national_id_box) NOT GLOB"
+                                " '[A-Z]*[0-9][0-9][0-9][0-9][0-9][0-9]'"
+                                " OR national_id_hash IS NOT nid_hash(nid_open(national_id_box)))"),
+                         0);
+        assert_int_equal(q1(db, "SELECT count(DISTINCT national_id_hash) FROM person"
+                                " WHERE national_id_hash IS NOT NULL"),
+                         ids);
+        assert_int_equal(q1(db, "SELECT count(DISTINCT nid_open(national_id_box)) FROM person"
+                                " WHERE national_id_box IS NOT NULL"),
                          ids);
 
         /* Search folding is filled. */
