@@ -359,8 +359,13 @@ done:
 
 static const char serve_help[] =
     "usage: murafiq serve --db PATH [--listen 127.0.0.1:8080] [--threads N] [--behind-tls]\n"
-    "                     [--key-file KEY]\n"
+    "                     [--key-file KEY] [--timeout S] [--max-connections N]\n"
+    "                     [--max-inflight N]\n"
     "Serves the web interface and the JSON API until SIGINT or SIGTERM.\n"
+    "Limits: a connection has --timeout seconds (default 30) to send a request's headers\n"
+    "and may stay idle as long; beyond --max-connections open connections (default 1024)\n"
+    "and beyond --max-inflight requests waiting for a handler thread (default 256), the\n"
+    "server answers 503 with Retry-After at once.\n"
     "Put it behind a TLS reverse proxy to serve beyond this machine, with --behind-tls:\n"
     "cookies then get the __Host- prefix and Secure, every response carries HSTS, and the\n"
     "client address (for login throttling and logs) is the last X-Forwarded-For "
@@ -373,11 +378,19 @@ cmd_serve(int argc, char **argv)
                                              {"listen", required_argument, 0, 'l'},
                                              {"threads", required_argument, 0, 't'},
                                              {"behind-tls", no_argument, 0, 's'},
+                                             {"timeout", required_argument, 0, 'T'},
+                                             {"max-connections", required_argument, 0, 'C'},
+                                             {"max-inflight", required_argument, 0, 'I'},
                                              KEY_FILE_OPTION,
                                              {"help", no_argument, 0, 'h'},
                                              {0, 0, 0, 0}};
         const char *key_opt = NULL;
-        struct server_config cfg = {.listen = "127.0.0.1:8080", .threads = 4, .max_body = 1u << 20};
+        struct server_config cfg = {.listen = "127.0.0.1:8080",
+                                    .threads = 4,
+                                    .max_body = 1u << 20,
+                                    .timeout_s = 30,
+                                    .max_connections = 1024,
+                                    .max_inflight = 256};
         int c;
         while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
                 if (c == 'd')
@@ -390,6 +403,16 @@ cmd_serve(int argc, char **argv)
                         if (*end || n < 1 || n > 256)
                                 return usage_error("serve", "--threads is a number from 1 to 256");
                         cfg.threads = (unsigned)n;
+                } else if (c == 'T' || c == 'C' || c == 'I') {
+                        char *end;
+                        long n = strtol(optarg, &end, 10);
+                        if (*end || n < 1 || n > 100000)
+                                return usage_error("serve", "--timeout, --max-connections and "
+                                                            "--max-inflight are numbers from 1 "
+                                                            "to 100000");
+                        *(c == 'T' ? &cfg.timeout_s
+                          : c == 'C' ? &cfg.max_connections
+                                     : &cfg.max_inflight) = (unsigned)n;
                 } else if (c == 's')
                         cfg.behind_tls = 1;
                 else if (c == 'k')

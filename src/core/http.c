@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <time.h>
 #include <arpa/inet.h>
+#include <sys/socket.h>
 #include <netinet/in.h>
 
 #include "arena.h"
@@ -673,8 +674,10 @@ add_common_headers(struct MHD_Response *resp, struct request *req)
                 MHD_add_response_header(resp, "X-Murafiq-Fault-Fired", "1");
 }
 
-static enum MHD_Result
-send_response(struct request *req)
+/* Builds the response of a handled request (on the thread that ran its handler). NULL when
+ * libmicrohttpd could not allocate it: the connection is then closed. */
+static struct MHD_Response *
+make_response(struct request *req)
 {
         struct MHD_Response *resp;
         if (req->stream) {
@@ -686,7 +689,7 @@ send_response(struct request *req)
                                                          stream_free);
                 if (resp == NULL) {
                         stream_free(st);
-                        return MHD_NO;
+                        return NULL;
                 }
         } else if (req->static_body)
                 resp = MHD_create_response_from_buffer(req->static_size, (void *)req->static_body,
@@ -695,15 +698,24 @@ send_response(struct request *req)
                 resp = MHD_create_response_from_buffer(req->out.len, req->out.data,
                                                        MHD_RESPMEM_MUST_COPY);
         if (resp == NULL)
-                return MHD_NO;
+                return NULL;
         if (req->out.err) { /* the page outgrew its buffer: a bug, never a truncated page */
                 MHD_destroy_response(resp);
                 req->status = 500;
                 resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
                 if (resp == NULL)
-                        return MHD_NO;
+                        return NULL;
         }
         add_common_headers(resp, req);
+        return resp;
+}
+
+/* Queues the response made for req (on the connection's own thread). */
+static enum MHD_Result
+queue_response(struct request *req, struct MHD_Response *resp)
+{
+        if (resp == NULL)
+                return MHD_NO;
         enum MHD_Result r = MHD_queue_response(req->conn, (unsigned)req->status, resp);
         MHD_destroy_response(resp);
         return r;
@@ -758,6 +770,229 @@ client_address(struct request *req)
         return arena_strdup(req->arena, text);
 }
 
+/* ---- overload: connection limit, header deadline, bounded work queue ---- */
+
+/*
+ * libmicrohttpd's threads only read, parse and write; handlers run on a fixed pool of workers
+ * (each with its own database connection) fed by a bounded queue. The queue is the bound on
+ * requests in flight: a request that finds it full, or a connection beyond the connection
+ * limit, gets an immediate 503 with Retry-After from the I/O thread, which a slow handler
+ * never blocks. A request that waited in the queue longer than the connection timeout gets
+ * the same 503 instead of running: its client has most likely given up, and a server coming
+ * out of overload first drains such requests at the cost of a 503 each, not of a handler.
+ */
+
+/* A request and what the worker hands back to the I/O thread. req comes first: a struct
+ * request * of an exchange is the exchange. */
+struct exchange {
+        struct request req;
+        struct MHD_Response *response; /* made by the worker, queued once resumed */
+        double queued_ms;
+};
+
+/* Every open connection, for the header deadline and the connection limit. */
+struct conn_state {
+        struct conn_state *prev, *next;
+        int fd;
+        double since_ms; /* accepted, or its last request completed */
+        int busy;        /* between a request's complete headers and its completion */
+        int cut;         /* shut down by the deadline */
+};
+static pthread_mutex_t conn_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct conn_state conn_ring = {&conn_ring, &conn_ring, -1, 0, 0, 0};
+static unsigned conn_open;
+
+static pthread_mutex_t work_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t work_cond = PTHREAD_COND_INITIALIZER;
+static struct exchange **work_ring;
+static size_t work_cap, work_head, work_len;
+static int work_stop;
+
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+              enum MHD_ConnectionNotificationCode code)
+{
+        (void)cls;
+        struct conn_state *cs = *socket_context;
+        if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+                const union MHD_ConnectionInfo *ci =
+                    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+                cs = xcalloc(1, sizeof(*cs));
+                cs->fd = ci ? ci->connect_fd : -1;
+                cs->since_ms = now_ms();
+                pthread_mutex_lock(&conn_lock);
+                cs->next = &conn_ring;
+                cs->prev = conn_ring.prev;
+                conn_ring.prev->next = cs;
+                conn_ring.prev = cs;
+                conn_open++;
+                pthread_mutex_unlock(&conn_lock);
+                *socket_context = cs;
+                return;
+        }
+        if (cs == NULL)
+                return;
+        /* libmicrohttpd notifies the close before it closes the socket, so the deadline
+         * (under the same lock) never shuts down a descriptor that was reused. */
+        pthread_mutex_lock(&conn_lock);
+        cs->prev->next = cs->next;
+        cs->next->prev = cs->prev;
+        conn_open--;
+        pthread_mutex_unlock(&conn_lock);
+        free(cs);
+        *socket_context = NULL;
+}
+
+/* Marks the connection of req busy (complete headers) or idle again (request completed).
+ * Returns the number of open connections. */
+static unsigned
+conn_mark(struct MHD_Connection *conn, int busy)
+{
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        struct conn_state *cs = ci ? ci->socket_context : NULL;
+        pthread_mutex_lock(&conn_lock);
+        if (cs) {
+                cs->busy = busy;
+                cs->since_ms = now_ms();
+        }
+        unsigned n = conn_open;
+        pthread_mutex_unlock(&conn_lock);
+        return n;
+}
+
+/* libmicrohttpd's own timeout counts from the last byte received, so a client trickling a
+ * header byte now and then is never cut by it. This deadline counts from the connection's
+ * accept (or its previous request's end) to its next complete headers: past it, the socket
+ * is shut down (not closed: libmicrohttpd, on its thread, then sees the end and closes). */
+static void
+conn_cut_late(double timeout_ms)
+{
+        double now = now_ms();
+        pthread_mutex_lock(&conn_lock);
+        for (struct conn_state *cs = conn_ring.next; cs != &conn_ring; cs = cs->next)
+                if (!cs->busy && !cs->cut && cs->fd >= 0 && now - cs->since_ms > timeout_ms) {
+                        shutdown(cs->fd, SHUT_RDWR);
+                        cs->cut = 1;
+                }
+        pthread_mutex_unlock(&conn_lock);
+}
+
+/* The fast answer beyond the server's limits: no database, no page frame. */
+static void
+reply_busy(struct request *req)
+{
+        req->is_api = strncmp(req->path, "/api/", 5) == 0;
+        choose_language(req);
+        const char *msg = _(req->lang, "The server is busy. Please try again in a moment.");
+        req->status = 503;
+        req->retry_after = "2";
+        buf_init(&req->out, req->arena, 8u << 20);
+        if (req->is_api) {
+                json_t *j =
+                    json_pack("{s:{s:s,s:s}}", "error", "code", "overloaded", "message", msg);
+                reply_json(req, 503, j);
+        } else {
+                req->content_type = "text/plain; charset=utf-8";
+                buf_puts(&req->out, msg);
+                buf_puts(&req->out, "\n");
+        }
+}
+
+static struct MHD_Response *
+take_response(struct exchange *ex)
+{
+        struct MHD_Response *r = ex->response;
+        ex->response = NULL;
+        return r;
+}
+
+/* Runs the handler of req and makes its response, on one thread (the fault injection of the
+ * test build arms, and reads, its state on the thread that runs the request). */
+static void
+handle(struct request *req)
+{
+        struct exchange *ex = (struct exchange *)req;
+        if (fault_per_request())
+                fault_arm(req_header(req, "X-Murafiq-Fault"));
+        /* An allocation failure anywhere in the handler jumps back here (arena_on_fail). */
+        const volatile unsigned long commits = thread_db ? thread_db->commits : 0;
+        jmp_buf oom;
+        if (setjmp(oom) == 0) {
+                arena_on_fail(req->arena, &oom);
+                dispatch(req);
+        } else {
+                request_out_of_memory(req, req->db && req->db->commits != commits);
+        }
+        arena_on_fail(req->arena, NULL);
+        ex->response = make_response(req);
+        fault_arm(NULL);
+}
+
+/* Queues ex for a worker and suspends its connection; -1 when the queue is full. */
+static int
+work_submit(struct exchange *ex)
+{
+        pthread_mutex_lock(&work_lock);
+        if (work_len == work_cap || work_stop) {
+                pthread_mutex_unlock(&work_lock);
+                return -1;
+        }
+        /* Suspended before a worker can see it, so its resume never comes first. */
+        MHD_suspend_connection(ex->req.conn);
+        ex->queued_ms = now_ms();
+        work_ring[(work_head + work_len) % work_cap] = ex;
+        work_len++;
+        pthread_cond_signal(&work_cond);
+        pthread_mutex_unlock(&work_lock);
+        return 0;
+}
+
+/* Whether the client of a queued request has closed its side: libmicrohttpd does not watch a
+ * suspended connection, so after a load stops the queue holds the requests of every client
+ * that left. Peeking costs one system call and spares a handler run for each. */
+static int
+peer_gone(struct MHD_Connection *conn)
+{
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (ci == NULL)
+                return 0;
+        char c;
+        ssize_t n = recv(ci->connect_fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+        return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+static void *
+work_main(void *arg)
+{
+        (void)arg;
+        for (;;) {
+                pthread_mutex_lock(&work_lock);
+                while (work_len == 0 && !work_stop)
+                        pthread_cond_wait(&work_cond, &work_lock);
+                if (work_len == 0) {
+                        pthread_mutex_unlock(&work_lock);
+                        return NULL;
+                }
+                struct exchange *ex = work_ring[work_head];
+                work_head = (work_head + 1) % work_cap;
+                work_len--;
+                pthread_mutex_unlock(&work_lock);
+                if (now_ms() - ex->queued_ms > config->timeout_s * 1000.0 ||
+                    peer_gone(ex->req.conn)) {
+                        reply_busy(&ex->req);
+                        ex->response = make_response(&ex->req);
+                } else {
+                        handle(&ex->req);
+                }
+                if (ex->response == NULL) /* out of memory in libmicrohttpd: close */
+                        ex->response =
+                            MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+                MHD_resume_connection(ex->req.conn);
+        }
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
            const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
@@ -766,7 +1001,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
         struct request *req = *con_cls;
         if (req == NULL) {
                 struct arena *a = arena_new();
-                req = arena_alloc(a, sizeof(*req));
+                struct exchange *ex = arena_alloc(a, sizeof(*ex));
+                memset(ex, 0, sizeof(*ex));
+                req = &ex->req;
                 req->arena = a;
                 req->conn = conn;
                 req->started_ms = now_ms();
@@ -789,6 +1026,12 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
                          * smuggling territory. Refuse and close. */
                         req->status = 400;
                         return MHD_NO;
+                }
+                if (conn_mark(conn, 1) > config->max_connections) {
+                        /* Beyond the connection limit: answered at once, and closed (a
+                         * response queued with the headers ends the connection). */
+                        reply_busy(req);
+                        return queue_response(req, make_response(req));
                 }
                 const char *ct = req_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
                 if (req->method != METHOD_GET && ct &&
@@ -814,31 +1057,33 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
                 MHD_destroy_post_processor(req->post_processor);
                 req->post_processor = NULL;
         }
-        if (fault_per_request())
-                fault_arm(req_header(req, "X-Murafiq-Fault"));
-        /* An allocation failure anywhere in the handler jumps back here (arena_on_fail). */
-        const volatile unsigned long commits = thread_db ? thread_db->commits : 0;
-        jmp_buf oom;
-        if (setjmp(oom) == 0) {
-                arena_on_fail(req->arena, &oom);
-                dispatch(req);
-        } else {
-                request_out_of_memory(req, req->db && req->db->commits != commits);
+        struct exchange *ex = (struct exchange *)req;
+        if (ex->response) /* back from a worker (resumed) */
+                return queue_response(req, take_response(ex));
+        /* Assets need no database: answered here, without a worker. */
+        if (req->method == METHOD_GET && strncmp(req->path, "/assets/", 8) == 0) {
+                handle(req);
+                return queue_response(req, take_response(ex));
         }
-        arena_on_fail(req->arena, NULL);
-        enum MHD_Result r = send_response(req);
-        fault_arm(NULL);
-        return r;
+        if (work_submit(ex) != 0) {
+                reply_busy(req);
+                return queue_response(req, make_response(req));
+        }
+        return MHD_YES; /* suspended until a worker has handled it */
 }
 
 static void
 on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
              enum MHD_RequestTerminationCode toe)
 {
-        (void)cls, (void)conn, (void)toe;
+        (void)cls, (void)toe;
         struct request *req = *con_cls;
         if (req == NULL)
                 return;
+        conn_mark(conn, 0);
+        struct MHD_Response *unsent = take_response((struct exchange *)req);
+        if (unsent) /* made by a worker for a connection that closed meanwhile */
+                MHD_destroy_response(unsent);
         static const char *const mnames[] = {"GET", "POST", "PATCH", "OTHER"};
         log_info("%s %s %d %.1fms %s", mnames[req->method], req->path, req->status,
                  now_ms() - req->started_ms, req->user ? req->user->login : "-");
@@ -897,23 +1142,66 @@ http_serve(const struct server_config *cfg)
         pthread_sigmask(SIG_BLOCK, &stop, NULL);
         signal(SIGPIPE, SIG_IGN);
 
-        struct MHD_Daemon *d = MHD_start_daemon(
-            MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, ntohs(sa.sin_port),
-            NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_THREAD_POOL_SIZE,
-            cfg->threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT,
-            (unsigned)2048, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)1024,
-            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-            (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+        /* The workers run the handlers (cfg->threads of them); the queue holds what is in
+         * flight beyond them. */
+        work_cap = cfg->max_inflight;
+        work_ring = xcalloc(work_cap, sizeof(*work_ring));
+        work_head = work_len = 0;
+        work_stop = 0;
+        pthread_t *workers = xcalloc(cfg->threads, sizeof(*workers));
+        unsigned nworkers = 0;
+        for (; nworkers < cfg->threads; nworkers++)
+                if (pthread_create(&workers[nworkers], NULL, work_main, NULL) != 0)
+                        break;
+        /* Connections beyond max_connections are answered 503; libmicrohttpd's own limit is
+         * above it so that they are answered rather than left unaccepted. Two I/O threads
+         * suffice: they never run a handler. */
+        unsigned hard_limit = cfg->max_connections + 64;
+        struct MHD_Daemon *d = NULL;
+        if (nworkers == cfg->threads)
+                d = MHD_start_daemon(
+                    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+                        MHD_USE_ERROR_LOG,
+                    ntohs(sa.sin_port), NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &sa,
+                    MHD_OPTION_THREAD_POOL_SIZE, cfg->threads < 2 ? cfg->threads : 2u,
+                    MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s, MHD_OPTION_CONNECTION_LIMIT,
+                    hard_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, hard_limit,
+                    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
+                    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED,
+                    on_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
+                    MHD_OPTION_END);
+        int rc = 0;
         if (d == NULL) {
                 log_error("cannot listen on %s: %s", cfg->listen, strerror(errno));
-                return -1;
+                rc = -1;
+        } else {
+                log_info("murafiq serving http://%s/ with %u threads%s", cfg->listen, cfg->threads,
+                         cfg->behind_tls ? ", behind a TLS proxy" : "");
+                /* Wait for a stop signal, cutting late connections four times a timeout. */
+                long tick_ms = cfg->timeout_s * 250L;
+                if (tick_ms > 1000)
+                        tick_ms = 1000;
+                struct timespec tick = {tick_ms / 1000, (tick_ms % 1000) * 1000000L};
+                int sig;
+                while ((sig = sigtimedwait(&stop, NULL, &tick)) < 0)
+                        conn_cut_late(cfg->timeout_s * 1000.0);
+                log_info("stopping on signal %d", sig);
         }
-        log_info("murafiq serving http://%s/ with %u threads%s", cfg->listen, cfg->threads,
-                 cfg->behind_tls ? ", behind a TLS proxy" : "");
-        int sig = 0;
-        sigwait(&stop, &sig);
-        log_info("stopping on signal %d", sig);
-        MHD_stop_daemon(d);
+        /* Workers finish what is queued (their connections resume into the stopping daemon,
+         * which closes them), then the daemon stops. */
+        pthread_mutex_lock(&work_lock);
+        work_stop = 1;
+        pthread_cond_broadcast(&work_cond);
+        pthread_mutex_unlock(&work_lock);
+        for (unsigned i = 0; i < nworkers; i++)
+                pthread_join(workers[i], NULL);
+        free(workers);
+        if (d)
+                MHD_stop_daemon(d);
+        free(work_ring);
+        work_ring = NULL;
+        if (rc != 0)
+                return rc;
         for (size_t i = 0; i < db_count; i++)
                 db_close(db_list[i]);
         db_count = 0;

@@ -151,6 +151,13 @@ struct server_config {
         /* Served through a TLS reverse proxy: cookies get the __Host- prefix and Secure, every
          * response carries HSTS, and the client address is the last X-Forwarded-For entry. */
         int behind_tls;
+        /* Overload (docs/PERFORMANCE.md): seconds a connection may take to send a request's
+         * headers, counted from its accept or its previous request's end, and to stay idle;
+         * open connections beyond max_connections are answered 503; requests waiting for a
+         * handler thread beyond max_inflight are answered 503. */
+        unsigned timeout_s;
+        unsigned max_connections;
+        unsigned max_inflight;
 };
 
 /* Runs the server until SIGINT/SIGTERM. Returns 0 on a clean stop, -1 on start failure. */
