@@ -50,6 +50,34 @@ static const struct {
     {"draw", N_("Draw"), "/draws/"},
 };
 
+/* Columns shown under a label the pages already use; other columns keep their own name. */
+static const struct code_label column_labels[] = {
+    {"name_ar", N_("Arabic name")},
+    {"name_fr", N_("French name")},
+    {"register_number", N_("Register number")},
+    {"legal_date", N_("Legal creation date")},
+    {"sector", N_("Sector")},
+    {"activity", N_("Activity")},
+    {"region_code", N_("Region")},
+    {"province_code", N_("Province or prefecture")},
+    {"commune_code", N_("Commune")},
+    {"address", N_("Address")},
+    {"phone", N_("Phone")},
+    {"email", N_("E-mail")},
+    {"website", N_("Website")},
+    {"members_total", N_("Number of members")},
+    {"members_women", N_("Women members")},
+    {"status", N_("Status")},
+    {"notes", N_("Notes")},
+    {"sex", N_("Sex")},
+    {"birth_date", N_("Birth date")},
+    {"role", N_("Role")},
+    {"login", N_("Login")},
+    {"lang", N_("Language")},
+    {"disabled", N_("Disabled")},
+    {NULL, NULL},
+};
+
 const char *
 audit_action_label(const char *action)
 {
@@ -132,6 +160,16 @@ value_text(struct request *req, const json_t *v)
 }
 
 static void
+field_html(struct request *req, const char *column)
+{
+        const char *label = code_label(column_labels, column);
+        if (label && strcmp(label, column) != 0)
+                html_printf(&req->out, "<li><span class=\"field\">%s</span> ", _(req->lang, label));
+        else
+                html_printf(&req->out, "<li><code class=\"field\">%s</code> ", column);
+}
+
+static void
 detail_html(struct request *req, const char *detail)
 {
         struct buf *b = &req->out;
@@ -143,19 +181,22 @@ detail_html(struct request *req, const char *detail)
                 html_raw_trusted(b, "<ul class=\"changes\">");
                 json_object_foreach(changes, k, v) {
                         const json_t *before = json_array_get(v, 0), *after = json_array_get(v, 1);
-                        html_printf(b, "<li><code>%s</code> ", k);
-                        if (before && !json_is_null(before))
-                                html_printf(b, "<del><bdi>%s</bdi></del> ", value_text(req, before));
-                        if (after && !json_is_null(after))
-                                html_printf(b, "<ins><bdi>%s</bdi></ins>", value_text(req, after));
+                        field_html(req, k);
+                        /* An empty side (a field set for the first time, or cleared) shows
+                         * nothing rather than an empty mark. */
+                        const char *bt = value_text(req, before), *at = value_text(req, after);
+                        if (bt[0])
+                                html_printf(b, "<del><bdi>%s</bdi></del> ", bt);
+                        if (at[0])
+                                html_printf(b, "<ins><bdi>%s</bdi></ins>", at);
                         html_raw_trusted(b, "</li>");
                 }
                 html_raw_trusted(b, "</ul>");
         } else if (json_is_object(d) && json_object_size(d) > 0) {
                 html_raw_trusted(b, "<ul class=\"changes\">");
                 json_object_foreach(d, k, v) {
-                        html_printf(b, "<li><code>%s</code> <bdi>%s</bdi></li>", k,
-                                    value_text(req, v));
+                        field_html(req, k);
+                        html_printf(b, "<bdi>%s</bdi></li>", value_text(req, v));
                 }
                 html_raw_trusted(b, "</ul>");
         }
@@ -212,7 +253,7 @@ entries_table(struct request *req, const struct audit_entry *items, size_t n, in
                             e->id, _(L, "When"), at_text(req, e->at), _(L, "Who"),
                             e->login[0] ? e->login : "—");
                 if (e->ip[0])
-                        html_printf(b, "<small class=\"ltr\"><bdi>%s</bdi></small>", e->ip);
+                        html_printf(b, "<small class=\"ip\"><bdi>%s</bdi></small>", e->ip);
                 html_printf(b, "</td><td data-label=\"%s\">", _(L, "Action"));
                 action_html(req, e->action);
                 html_raw_trusted(b, "</td>");
