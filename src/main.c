@@ -28,6 +28,7 @@
 #include "registry/coop_store.h"
 #include "registry/geo.h"
 #include "registry/person_store.h"
+#include "privacy/privacy.h"
 #include "selection/draw.h"
 #include "web/layout.h"
 
@@ -928,6 +929,7 @@ static const struct command {
     {"backup", cmd_backup, "copy the database consistently while it is in use"},
     {"audit", cmd_audit, "audit verify: check the hash chain of the audit trail"},
     {"draw", cmd_draw, "a publicly verifiable draw (RFC 3797) from a pool and random sources"},
+    {"retention", cmd_retention, "retention purge: apply the register's retention periods"},
     {"help", cmd_help, "this list"},
 };
 

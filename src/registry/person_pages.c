@@ -5,6 +5,7 @@
 #include "core/arena.h"
 #include "core/i18n.h"
 #include "core/text.h"
+#include "privacy/privacy_web.h"
 #include "registry/coop_store.h"
 #include "registry/geo.h"
 #include "registry/person_web.h"
@@ -304,6 +305,7 @@ person_show(struct request *req, const struct person *p, const struct errs *e, c
         html_fact(req, _(L, "Phone"), p->phone, "ltr");
         html_raw_trusted(b, "</dl></section>");
         memberships_section(req, p, e, regno ? regno : "", role ? role : "");
+        privacy_person_section(req, p);
         audit_history_section(req, "person", p->id);
         page_end(req);
 }

@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "core/secret.h"
 #include "core/text.h"
+#include "privacy/privacy_store.h"
 
 int
 person_store_members(struct db *db, const struct scope *scope, long long coop_id, struct arena *a,
@@ -703,4 +704,30 @@ fail:
         db_exec(db, "PRAGMA secure_delete = OFF");
         *sealed = 0;
         return rc;
+}
+
+/* ---- the people export ---- */
+
+sqlite3_stmt *
+person_store_export_cursor(struct db *db, const struct scope *scope)
+{
+        /* An export is not essential: people who objected are left out (law 09-08, art. 9). */
+        sqlite3_stmt *st = db_stmt(db, "SELECT " PERSON_COLUMNS " FROM person WHERE " SCOPE_SQL(
+                                           "region_code") " AND " PRIVACY_NOT_OBJECTED_SQL("person.id")
+                                                          " ORDER BY id");
+        if (st)
+                store_bind_scope(st, scope);
+        return st;
+}
+
+int
+person_store_export_next(sqlite3_stmt *st, struct arena *a, struct person *p)
+{
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+                read_person(st, a, p);
+                return 1;
+        }
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? 0 : -1;
 }

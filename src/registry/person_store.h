@@ -112,6 +112,12 @@ int person_nid_seal(const char *national_id, struct person_nid *out);
  * gets how many were sealed. STORE_UNREADABLE when the database was sealed with another key. */
 int person_store_key_check(struct db *db, long long *sealed);
 
+/* The people of scope who have not objected, by id, for the CSV export (without the national
+ * ID number): a statement to step with person_store_export_next, which returns 1 per person
+ * (strings in a), 0 at the end (the statement is reset) or -1. */
+struct sqlite3_stmt *person_store_export_cursor(struct db *db, const struct scope *scope);
+int person_store_export_next(struct sqlite3_stmt *st, struct arena *a, struct person *p);
+
 /* A one-line fold of name_ar and name_fr used for search. */
 char *person_name_fold(struct arena *a, const struct person *p);
 

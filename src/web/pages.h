@@ -219,4 +219,27 @@ void api_account_totp_reset(struct request *req);
  * starts the session), -1 on error (nothing answered). */
 int mfa_login_second_step(struct request *req, long long user_id, const char *next);
 
+
+/* privacy/privacy_pages.c, privacy/privacy_api.c, registry/person_csv.c: law 09-08 */
+void page_processing_list(struct request *req);
+void page_processing_print(struct request *req);
+void page_processing_csv(struct request *req);
+void page_processing_edit(struct request *req);
+void page_processing_update(struct request *req);
+void page_consent_create(struct request *req);
+void page_consent_withdraw(struct request *req);
+void page_objection_set(struct request *req);
+void page_objection_lift(struct request *req);
+void page_person_data(struct request *req);
+void page_person_data_json(struct request *req);
+void page_person_export(struct request *req);
+void api_processing_list(struct request *req);
+void api_processing_get(struct request *req);
+void api_processing_patch(struct request *req);
+void api_consent_list(struct request *req);
+void api_consent_create(struct request *req);
+void api_consent_withdraw(struct request *req);
+void api_objection_set(struct request *req);
+void api_objection_lift(struct request *req);
+
 #endif

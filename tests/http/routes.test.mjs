@@ -69,6 +69,9 @@ const NON_HTML = {
   'GET /geo/communes': /^application\/json/,
   'GET /public/draws/{id}/pool.txt': /^text\/plain; charset=utf-8$/,
   'GET /calls/{id}/screening.csv': /^text\/csv/,
+  'GET /admin/processing.csv': /^text\/csv/,
+  'GET /people/export.csv': /^text\/csv/,
+  'GET /people/{id}/data.json': /^application\/json/,
 };
 const LOGGED_IN_REDIRECTS = { 'GET /': '/cooperatives', 'GET /login': '/' };
 /** Reference data that may be cached by the browser (not registry data). */
@@ -316,6 +319,8 @@ function pathOf(route) {
   if (base.startsWith('/applications/')) return route.pattern.replace('{id}', String(ids.apps[route.key] ?? ids.apps.read));
   if (/^\/(admin\/)?users\//.test(base)) return route.pattern.replace('{id}', String(ids.users[route.key] ?? ids.users.read));
   if (/^\/(public\/)?draws\//.test(base)) return route.pattern.replace('{id}', String(ids.draws[route.key] ?? ids.draws.drawn));
+  // The register's first entry (seeded by migration 012).
+  if (/^\/(admin\/)?processing\//.test(base)) return route.pattern.replace('{id}', '1');
   const kind = base.startsWith('/cooperatives/') ? 'coop' : base.startsWith('/people/') ? 'person' : base.startsWith('/organisations/') ? 'org' : null;
   assert.ok(kind, `routes.test.mjs knows no record kind for ${route.pattern}: teach pathOf()`);
   return route.pattern.replace('{id}', String(ids[kind]));
@@ -641,7 +646,39 @@ async function bodyFor(route) {
     'POST /api/v1/users/{id}/enable': { json: {} },
     'POST /api/v1/users/{id}/password': { json: { password: 'routes-reset-password-2026' } },
   };
+  const privacy = await privacyBody(route.key);
+  if (privacy) return privacy;
   return bodies[route.key] || (route.api ? { json: {} } : { form: [['x', '1']] });
+}
+
+/** Bodies of the personal-data routes (src/privacy/): made only when asked, because some need
+ * a consent in force or an objection standing first. */
+async function privacyBody(key) {
+  const now = new Date();
+  const day = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+  const consent = async () => {
+    const r = await admin.api('POST', `/api/v1/people/${ids.person}/consents`, { given_on: day, wording_version: 1, channel: 'paper' });
+    assert.equal(r.status, 201, r.text);
+    return r.json().id;
+  };
+  const objection = async () => {
+    const r = await admin.api('POST', `/api/v1/people/${ids.person}/objection`, { objected_on: day, reason: 'routes' });
+    assert.equal(r.status, 200, r.text);
+  };
+  const version = async () => String((await admin.api('GET', '/api/v1/processing/1')).json().version);
+  switch (key) {
+    case 'POST /admin/processing/{id}': return { form: [['version', await version()], ['retention_months', '60']] };
+    case 'PATCH /api/v1/processing/{id}': return { json: { retention_months: 60 } };
+    case 'POST /people/{id}/consents': return { form: [['given_on', day], ['wording_version', '1'], ['channel', 'oral']] };
+    case 'POST /api/v1/people/{id}/consents': return { json: { given_on: day, wording_version: 1, channel: 'oral' } };
+    case 'POST /people/{id}/consents/withdraw': return { form: [['consent_id', String(await consent())], ['withdrawn_on', day]] };
+    case 'POST /api/v1/people/{id}/consents/withdraw': return { json: { consent_id: await consent(), withdrawn_on: day } };
+    case 'POST /people/{id}/objection': return { form: [['objected_on', day], ['reason', 'routes']] };
+    case 'POST /api/v1/people/{id}/objection': return { json: { objected_on: day, reason: 'routes' } };
+    case 'POST /people/{id}/objection/lift': await objection(); return { form: [] };
+    case 'POST /api/v1/people/{id}/objection/lift': await objection(); return { json: {} };
+    default: return null;
+  }
 }
 
 function stripComputed(rec) {
