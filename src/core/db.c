@@ -288,12 +288,3 @@ db_now(struct arena *a)
         strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
         return arena_strdup(a, now);
 }
-
-int
-db_cache_kib(struct db *db, int kib)
-{
-        char sql[64];
-        /* cache_size takes no bound parameter; kib is a number from the caller, not input. */
-        snprintf(sql, sizeof(sql), "PRAGMA cache_size=-%d", kib > 0 ? kib : 2000);
-        return db_exec(db, sql);
-}

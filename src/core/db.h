@@ -70,11 +70,6 @@ int db_schema_version(struct db *db);
 /* Online backup of db into a new file dest (SQLite backup API). Returns 0 or -1. */
 int db_backup(struct db *db, const char *dest);
 
-/* Sets the connection's page cache to kib KiB (SQLite's default is 2,000). A bulk write sets it
- * large enough for its whole transaction, whose pages otherwise spill to the WAL before the
- * commit and are read back (perf: a third of the national import's time went to them). */
-int db_cache_kib(struct db *db, int kib);
-
 /* A sortable UTC timestamp "YYYY-MM-DDTHH:MM:SSZ" in the arena. */
 char *db_now(struct arena *a);
 

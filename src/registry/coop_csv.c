@@ -272,9 +272,6 @@ coop_csv_import(struct db *db, const struct geo *g, FILE *in, int all_or_nothing
                         fseek(in, here, SEEK_SET);
                 }
         }
-        /* One transaction for the whole file: its pages must stay in the cache until the
-         * commit (256 MiB at most, taken as needed; the national file needs about 100). */
-        db_cache_kib(db, 256 * 1024);
         if (db_begin(db) != 0)
                 goto done;
         /* Fed line by line so that a rejected record can be reported with its line number. */
