@@ -57,6 +57,7 @@ const KINDS = [
   [/^\/applications\/\{id\}\/edit$/, 'draft', 'region'],
   [/^\/applications\/\{id\}/, 'application', 'region'],
   [/^\/cooperatives\/\{id\}/, 'coop', 'region'],
+  [/^\/people\/\{id\}\/objection\/lift$/, 'objected', 'region'],
   [/^\/people\/\{id\}/, 'person', 'region'],
   [/^\/organisations\/\{id\}/, 'org', null],
   [/^\/programs\/\{id\}/, 'program', null],
@@ -66,6 +67,7 @@ const KINDS = [
   [/^\/selection-runs\/\{id\}/, 'run', null],
   [/^\/(public\/)?draws\/\{id\}/, 'draw', null],
   [/^\/(admin\/)?users\/\{id\}/, 'user', null],
+  [/^\/(admin\/)?processing\/\{id\}/, 'processing', null],
 ];
 
 /** GET routes whose query names a record: the region rule applies to that record. */
@@ -86,6 +88,7 @@ function kindOf(route) {
 const GET_NOT_200 = {
   'GET /': 303, // a logged-in user is sent to the cooperatives
   'GET /login': 303, // already logged in
+  'GET /login/totp': 303, // no login waiting for its second factor
 };
 
 /**
@@ -109,7 +112,22 @@ const WRITE_PROBE = {
   'POST /applications/{id}/evaluation/declare': 422, // the box is not ticked
   'POST /applications/{id}/evaluation/conflict': 422, // the note is too long (PROBE_BODY)
   'POST /applications/{id}/evaluators': 422, // no evaluator chosen
+  'POST /people/{id}/consents': 422, // no consent's date, wording nor channel (no version)
+  'POST /people/{id}/objection': 422, // no date nor reason (no version)
+  'POST /account/security/setup': 303, // one's own setup starts (a button, no field)
+  'POST /account/security/recovery': 409, // the second factor is not on
+  'POST /account/security/disable': 409, // the second factor is not on
+  'POST /admin/security': 303, // the policy form: boxes not sent are unticked, as before
+  'POST /admin/users/{id}/totp-reset': 303, // a button: the (absent) second factor is cleared
+  'POST /api/v1/users/{id}/totp-reset': 400, // no body or {} only, checked before the record
+  'POST /login/totp': 303, // already logged in
+  'POST /people/{id}/objection/lift': 303, // a button: lifted (each cell has a record of its own)
+  // Lifted too: this handler ignores its body, unlike the other API writes (reported).
+  'POST /api/v1/people/{id}/objection/lift': 200,
 };
+/** Writes that check their body before looking the record up: a missing id gets the probe's
+ * answer too (only where the record has no region, so that nothing is told about another's). */
+const BODY_FIRST = new Set(['POST /api/v1/users/{id}/totp-reset']);
 function writeProbe(route) {
   if (route.key in WRITE_PROBE) return WRITE_PROBE[route.key];
   if (route.api) return 422;
@@ -130,6 +148,8 @@ const PUBLIC = {
   'GET /public/draws/{id}/pool.txt': 200,
   'POST /login': 403, // without the pre-login CSRF token
   'POST /lang': 403,
+  'GET /login/totp': 200, // the form for the code
+  'POST /login/totp': 403,
 };
 
 /**
@@ -146,7 +166,7 @@ function expected(route, role, which) {
     return route.api ? 401 : 303;
   }
   if (!SPEC[role].includes(route.perm)) return 403;
-  if (which === 'missing') return 404;
+  if (which === 'missing') return BODY_FIRST.has(route.key) && !kindOf(route).rule ? writeProbe(route) : 404;
   const k = QUERY_RECORD[route.key] ? { rule: 'region' } : kindOf(route);
   if (which === 'other' && k && k.rule === 'region' && REGIONAL.has(role)) return 404;
   if (which === 'other' && k && k.rule === 'assigned') return 404;
@@ -187,6 +207,8 @@ before(async () => {
   search.push(word.other, coops.other.register_number);
   ids.coop = { own: coops.own.id, other: coops.other.id };
   ids.person = { own: people.own.id, other: people.other.id };
+  // People who objected (law 09-08), for lifting an objection.
+  ids.objected = { own: await objectedPerson(OWN), other: await objectedPerson(OTHER) };
   ids.org = { own: (await mk('/api/v1/organisations', orgData())).id };
 
   // Programs and calls: a program with a tranche; one call open (applications, evaluations) and
@@ -240,6 +262,9 @@ before(async () => {
   assert.equal((await admin.api('POST', `/api/v1/draws/${d.id}/publish`)).status, 200);
   assert.equal((await admin.api('POST', `/api/v1/draws/${d.id}/result`, { sources: '9319\n2 5 12 8 10\n' })).status, 200);
   ids.draw = { own: d.id };
+  const proc = (await admin.api('GET', '/api/v1/processing')).json().items;
+  assert.ok(proc.length, 'the register of processing activities has rows');
+  ids.processing = { own: proc[0].id };
   ids.user = { own: (await mk('/api/v1/users', { login: uniqueWord('az').toLowerCase().slice(0, 30), role: 'coach', password: 'authz-temporary-2026' })).id };
 });
 
@@ -256,11 +281,24 @@ async function snapshot() {
     return r.json();
   };
   const out = {};
-  const one = { coop: 'cooperatives', person: 'people', org: 'organisations', program: 'programs', tranche: 'tranches', call: 'calls', selectionCall: 'calls', application: 'applications', draft: 'applications', letter: 'applications', run: 'selection-runs', draw: 'draws', user: 'users' };
+  const one = { coop: 'cooperatives', person: 'people', org: 'organisations', program: 'programs', tranche: 'tranches', call: 'calls', selectionCall: 'calls', application: 'applications', draft: 'applications', letter: 'applications', run: 'selection-runs', draw: 'draws', user: 'users', objected: 'people', processing: 'processing' };
   for (const [kind, p] of Object.entries(one)) for (const [w, id] of Object.entries(ids[kind])) out[`${kind}.${w}`] = await get(`/api/v1/${p}/${id}`);
   for (const [w, id] of Object.entries(ids.evaluation)) out[`evaluations.${w}`] = await get(`/api/v1/applications/${id}/evaluations`);
   for (const p of ['cooperatives', 'people', 'organisations', 'programs', 'calls', 'applications', 'draws', 'users']) out[`total.${p}`] = (await get(`/api/v1/${p}?per_page=1`)).total;
   return out;
+}
+
+/** A new person of the region who objected to the processing of their data (law 09-08). */
+let peopleMade = 0; // by objectedPerson, which the matrix calls (the snapshot counts them)
+async function objectedPerson(region) {
+  peopleMade++;
+  const w = uniqueWord('ob');
+  const r = await admin.api('POST', '/api/v1/people', personData({ region_code: region, name_fr: `Opposant ${w}` }));
+  assert.equal(r.status, 201, r.text);
+  if (region !== OWN) markers.push(`Opposant ${w}`);
+  const o = await admin.api('POST', `/api/v1/people/${r.json().id}/objection`, { objected_on: '2026-01-10', reason: 'Test' });
+  assert.ok(o.status === 200 || o.status === 201, o.text);
+  return r.json().id;
 }
 
 // ---------------------------------------------------------------- requests
@@ -291,6 +329,14 @@ function cellsOf(route) {
   out.push(['missing', fill('missing', MISSING)]);
   return out;
 }
+
+/** Writes that a form without fields performs (a button): each cell gets a record of its own,
+ * made by this function in the region asked, so that one cell's success does not change the
+ * next one's answer. */
+const FRESH = {
+  'POST /people/{id}/objection/lift': async (region) => objectedPerson(region),
+  'POST /api/v1/people/{id}/objection/lift': async (region) => objectedPerson(region),
+};
 
 /** Routes that end the session they are sent with: each cell gets a session of its own. */
 const ENDS_SESSION = new Set(['POST /logout']);
@@ -360,8 +406,10 @@ describe('authorisation matrix', () => {
   });
 
   let before0;
+  let made0;
   test('the state before (the probes must change nothing)', async () => {
     before0 = await snapshot();
+    made0 = peopleMade;
   });
 
   const stats = { requests: 0 };
@@ -370,7 +418,9 @@ describe('authorisation matrix', () => {
       const cells = [];
       for (const [which, p] of cellsOf(route)) for (const role of Object.keys(ROLES)) cells.push({ role, which, p });
       const bad = [];
-      await pool(cells, 4, async ({ role, which, p }) => {
+      await pool(cells, 4, async ({ role, which, p: p0 }) => {
+        let p = p0;
+        if (FRESH[route.key] && which !== 'missing' && ROLES[role]) p = route.pattern.replace('{id}', String(await FRESH[route.key](which === 'own' ? OWN : OTHER)));
         const r = await send(role, route, p);
         stats.requests++;
         const want = expected(route, role, which);
@@ -391,7 +441,9 @@ describe('authorisation matrix', () => {
 
   test('a few thousand requests, and nothing changed', async () => {
     assert.ok(stats.requests > ROUTES.length * 6, `${stats.requests} requests`);
-    assert.deepEqual(await snapshot(), before0);
+    const now = await snapshot();
+    now['total.people'] -= peopleMade - made0; // the objected people made for the lifting cells
+    assert.deepEqual(now, before0);
   });
 });
 
