@@ -711,6 +711,14 @@ json_text(json_t *o, const char *key)
         return s ? s : "";
 }
 
+/* The privacy module's tables, as the history names them (the trail's own labels first). */
+static const struct code_label privacy_entities[] = {
+    {"consent", N_("Consent")},
+    {"person_objection", N_("Objection")},
+    {"membership_end", N_("End of membership")},
+    {NULL, NULL},
+};
+
 /* A JSON value of the trail as text ("" for null). */
 static const char *
 value_text(struct request *req, const json_t *v)
@@ -858,6 +866,8 @@ page_person_data(struct request *req)
                         json_t *x = json_array_get(au, i);
                         const char *action = audit_action_label(json_text(x, "action"));
                         const char *entity = audit_entity_label(json_text(x, "entity"));
+                        if (entity == NULL)
+                                entity = code_label(privacy_entities, json_text(x, "entity"));
                         html_printf(b,
                                     "<tr><th scope=\"row\" data-label=\"%s\">%s</th>"
                                     "<td data-label=\"%s\"><bdi>%s</bdi></td>"

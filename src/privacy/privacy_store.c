@@ -192,8 +192,9 @@ privacy_store_wordings(struct db *db, struct arena *a, struct consent_wording **
         return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }
 
+/* Every column of a consent after "SELECT", with the person in scope. */
 #define CONSENT_SELECT                                                                             \
-        "SELECT c.id, c.person_id, w.version, c.given_on, c.channel, COALESCE(c.collected_by, 0)," \
+        " c.id, c.person_id, w.version, c.given_on, c.channel, COALESCE(c.collected_by, 0),"       \
         " COALESCE(u.login, ''), COALESCE(c.withdrawn_on, ''), c.version, c.created_at,"           \
         " c.updated_at FROM consent c JOIN consent_wording w ON w.id = c.wording_id"               \
         " JOIN person p ON p.id = c.person_id LEFT JOIN app_user u ON u.id = c.collected_by"       \
@@ -223,7 +224,7 @@ privacy_store_consents(struct db *db, const struct scope *scope, long long perso
         *n = 0;
         *items = arena_alloc(a, PRIVACY_CONSENTS_MAX * sizeof(**items));
         sqlite3_stmt *st =
-            db_stmt(db, CONSENT_SELECT " ORDER BY c.given_on DESC, c.id DESC LIMIT :max");
+            db_stmt(db, "SELECT" CONSENT_SELECT " ORDER BY c.given_on DESC, c.id DESC LIMIT :max");
         if (st == NULL)
                 return STORE_ERROR;
         db_bind_int(st, ":p", person_id);
@@ -240,7 +241,7 @@ int
 privacy_store_consent_get(struct db *db, const struct scope *scope, long long person_id,
                           long long consent_id, struct arena *a, struct consent *out)
 {
-        sqlite3_stmt *st = db_stmt(db, CONSENT_SELECT " AND c.id = :c");
+        sqlite3_stmt *st = db_stmt(db, "SELECT" CONSENT_SELECT " AND c.id = :c");
         if (st == NULL)
                 return STORE_ERROR;
         db_bind_int(st, ":p", person_id);
