@@ -505,7 +505,7 @@ user_totp_reset(int argc, char **argv)
         struct account acc;
         int rc = account_store_find(db, login, a, &acc);
         if (rc == STORE_OK)
-                rc = mfa_store_reset(db, acc.id);
+                rc = mfa_store_reset(db, acc.id, -1);
         if (rc == STORE_OK)
                 audit_event(db, "second_factor_reset", "app_user", acc.id, NULL);
         arena_free(a);

@@ -360,7 +360,7 @@ account_page(struct request *req, const struct account *acc, const struct errs *
                     "<div class=\"form-actions\"><button>%s</button></div></form></section>",
                     acc->version,
                     acc->disabled ? _(L, "Enable the account") : _(L, "Disable the account"));
-        mfa_account_section(req, acc->id);
+        mfa_account_section(req, acc->id, acc->version);
         page_end(req);
 }
 

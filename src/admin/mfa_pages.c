@@ -264,15 +264,19 @@ page_security_confirm(struct request *req)
                 reply_error(req, ERR_INTERNAL, NULL, NULL, 0);
                 return;
         }
-        if (!st.enrolling) {
+        /* The input first: a code that is not six digits is the same 422 in every state. */
+        long long step = 0;
+        enum totp_result r =
+            totp_normalise_code(req->arena, req_form(req, "code")) ? TOTP_WRONG : TOTP_MALFORMED;
+        if (r != TOTP_MALFORMED && !st.enrolling) {
                 reply_error(req, ERR_CONFLICT,
                             st.enabled ? _(req->lang, "The second factor is on already.")
                                        : _(req->lang, "Start the setup first."),
                             NULL, 0);
                 return;
         }
-        long long step = 0;
-        enum totp_result r = check_code(req, &st, req_form(req, "code"), &step);
+        if (r != TOTP_MALFORMED)
+                r = check_code(req, &st, req_form(req, "code"), &step);
         if (r != TOTP_OK) {
                 if (r != TOTP_MALFORMED)
                         record_wrong_code(req, req->user->id, r, "setup");
@@ -593,14 +597,15 @@ page_admin_security_post(struct request *req)
 {
         int required[ROLE_COUNT];
         for (int i = 0; i < ROLE_COUNT; i++) {
+                /* The form sends each box's hidden 0: a role left out is a broken form. */
                 const char *v = req_form(req, role_name((enum role)i));
-                if (v && strcmp(v, "0") != 0 && strcmp(v, "1") != 0) {
+                if (v == NULL || (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)) {
                         struct field_error fe = {role_name((enum role)i),
                                                  _(req->lang, "Send 0 or 1.")};
                         reply_error(req, ERR_VALIDATION, NULL, &fe, 1);
                         return;
                 }
-                required[i] = v && strcmp(v, "1") == 0;
+                required[i] = strcmp(v, "1") == 0;
         }
         if (mfa_store_set_policy(req->db, required) != STORE_OK) {
                 reply_error(req, ERR_INTERNAL, NULL, NULL, 0);
@@ -612,7 +617,21 @@ page_admin_security_post(struct request *req)
 void
 page_account_totp_reset(struct request *req)
 {
-        int rc = mfa_store_reset(req->db, req->id);
+        struct errs e;
+        errs_init(&e, req->arena, req->lang);
+        long long v = 0;
+        if (v_int(&e, "version", req_form(req, "version"), 1, 1, 1LL << 62, 0, &v) != 0) {
+                reply_error(req, ERR_BAD_REQUEST, NULL, e.list, e.n);
+                return;
+        }
+        int rc = mfa_store_reset(req->db, req->id, v);
+        if (rc == STORE_CONFLICT) {
+                reply_error(req, ERR_CONFLICT,
+                            _(req->lang, "Someone else changed this account since you read it. "
+                                         "Open it again to see their changes, then make yours."),
+                            NULL, 0);
+                return;
+        }
         if (rc != STORE_OK) {
                 reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
                             0);
@@ -623,7 +642,7 @@ page_account_totp_reset(struct request *req)
 }
 
 void
-mfa_account_section(struct request *req, long long user_id)
+mfa_account_section(struct request *req, long long user_id, long long version)
 {
         enum lang L = req->lang;
         struct buf *b = &req->out;
@@ -649,6 +668,7 @@ mfa_account_section(struct request *req, long long user_id)
                          "again."));
         html_printf(b, "<form method=\"post\" action=\"/admin/users/%lld/totp-reset\">", user_id);
         page_csrf(req);
+        html_printf(b, "<input type=\"hidden\" name=\"version\" value=\"%lld\">", version);
         html_printf(b, "<div class=\"form-actions\"><button>%s</button></div></form></section>",
                     _(L, "Reset the second factor"));
 }
@@ -718,11 +738,35 @@ api_security_policy_patch(struct request *req)
 void
 api_account_totp_reset(struct request *req)
 {
-        if (req->json && !(json_is_object(req->json) && json_object_size(req->json) == 0)) {
+        long long expected = -1;
+        struct errs e;
+        errs_init(&e, req->arena, req->lang);
+        if (req->json && !json_is_object(req->json)) {
                 reply_error(req, ERR_BAD_REQUEST, _(req->lang, "Send no body, or {}."), NULL, 0);
                 return;
         }
-        int rc = mfa_store_reset(req->db, req->id);
+        if (req->json) {
+                const char *key;
+                json_t *v;
+                json_object_foreach(req->json, key, v)
+                {
+                        if (strcmp(key, "version") == 0 && json_is_integer(v))
+                                expected = json_integer_value(v);
+                        else if (strcmp(key, "version") == 0)
+                                errs_add(&e, "version", "This field has the wrong type.");
+                        else
+                                errs_add(&e, arena_strdup(req->arena, key), "Unknown field.");
+                }
+        }
+        if (e.n) {
+                reply_error(req, ERR_VALIDATION, NULL, e.list, e.n);
+                return;
+        }
+        int rc = mfa_store_reset(req->db, req->id, expected);
+        if (rc == STORE_CONFLICT) {
+                reply_error(req, ERR_CONFLICT, NULL, NULL, 0);
+                return;
+        }
         if (rc != STORE_OK) {
                 reply_error(req, rc == STORE_NOT_FOUND ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL,
                             0);

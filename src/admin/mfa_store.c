@@ -212,18 +212,21 @@ mfa_store_disable(struct db *db, long long user_id)
 }
 
 int
-mfa_store_reset(struct db *db, long long user_id)
+mfa_store_reset(struct db *db, long long user_id, long long expected_version)
 {
         if (db_begin(db) != 0)
                 return STORE_ERROR;
-        sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM app_user WHERE id = :u");
+        sqlite3_stmt *st = db_stmt(db, "SELECT version FROM app_user WHERE id = :u");
         if (st == NULL)
                 return finish(db, STORE_ERROR);
         db_bind_int(st, ":u", user_id);
-        int exists = sqlite3_step(st) == SQLITE_ROW && db_col_int(st, 0) > 0;
+        int rc0 = sqlite3_step(st);
+        long long version = rc0 == SQLITE_ROW ? db_col_int(st, 0) : -1;
         sqlite3_reset(st);
-        if (!exists)
-                return finish(db, STORE_NOT_FOUND);
+        if (rc0 != SQLITE_ROW)
+                return finish(db, rc0 == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR);
+        if (expected_version >= 0 && expected_version != version)
+                return finish(db, STORE_CONFLICT);
         int had = 0;
         int rc = delete_factor(db, user_id, &had);
         /* Whoever is logged in as the account now may be the one who has the phone. */

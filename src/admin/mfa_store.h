@@ -50,8 +50,9 @@ int mfa_store_replace_recovery(struct db *db, long long user_id, const char *con
 int mfa_store_disable(struct db *db, long long user_id);
 
 /* An administrator's reset (lost phone): turns the factor off and ends the account's sessions
- * and pending logins, in one transaction. STORE_NOT_FOUND when the account does not exist. */
-int mfa_store_reset(struct db *db, long long user_id);
+ * and pending logins, in one transaction. STORE_NOT_FOUND when the account does not exist,
+ * STORE_CONFLICT when expected_version (-1: any) is not the account's version. */
+int mfa_store_reset(struct db *db, long long user_id, long long expected_version);
 
 /* The policy: required[r] is 1 when role r must use the second factor. */
 int mfa_store_policy(struct db *db, int required[ROLE_COUNT]);

@@ -4,7 +4,8 @@
 
 #include "core/http.h"
 
-/* The "Second factor" section of an account's page (admin): on or off, and the reset form. */
-void mfa_account_section(struct request *req, long long user_id);
+/* The "Second factor" section of an account's page (admin): on or off, and the reset form
+ * (which carries the account's version). */
+void mfa_account_section(struct request *req, long long user_id, long long version);
 
 #endif

@@ -1,6 +1,7 @@
 // lib.mjs: shared helpers for the black-box HTTP tests of murafiq.
 // Node 18+ only built-ins: child_process, fs, os, net, path, url; global fetch.
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -692,4 +693,47 @@ export function parseRoutes(src = routesSource()) {
     });
   }
   return out;
+}
+
+// ---------------------------------------------------------------- second factor (TOTP)
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+/** The bytes of a base32 text (spaces and padding ignored). */
+export function base32Decode(s) {
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const ch of s.replace(/[\s=]/g, '').toUpperCase()) {
+    const v = BASE32.indexOf(ch);
+    if (v < 0) throw new Error(`not base32: ${ch}`);
+    value = (value << 5) | v;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 255);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** The 6-digit TOTP code (RFC 6238, HMAC-SHA1) of a base32 secret for 30-second step `step`. */
+export function totpCode(secret, step) {
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(step));
+  const h = crypto.createHmac('sha1', base32Decode(secret)).update(msg).digest();
+  const off = h[h.length - 1] & 15;
+  const n = ((h[off] & 127) << 24) | (h[off + 1] << 16) | (h[off + 2] << 8) | h[off + 3];
+  return String(n % 1e6).padStart(6, '0');
+}
+export const totpStep = () => Math.floor(Date.now() / 1000 / 30);
+
+/** The secret shown on /account/security while the setup is under way. */
+export function totpSecretOf(html) {
+  const m = /<p class="secret" dir="ltr"><code>([A-Z2-7 ]+)<\/code><\/p>/.exec(html);
+  if (!m) throw new Error('no secret on the page');
+  return m[1].replace(/ /g, '');
+}
+/** The recovery codes shown once after the setup or a regeneration. */
+export function recoveryCodesOf(html) {
+  return [...html.matchAll(/<li><code>([a-z2-9]{5}-[a-z2-9]{5})<\/code><\/li>/g)].map((m) => m[1]);
 }

@@ -19,6 +19,11 @@ import {
   plainForm,
   setupServer,
   tokenClient,
+  recoveryCodesOf,
+  runOk,
+  totpCode,
+  totpSecretOf,
+  totpStep,
   uniqueWord,
 } from './lib.mjs';
 
@@ -73,7 +78,7 @@ const NON_HTML = {
   'GET /people/export.csv': /^text\/csv/,
   'GET /people/{id}/data.json': /^application\/json/,
 };
-const LOGGED_IN_REDIRECTS = { 'GET /': '/cooperatives', 'GET /login': '/' };
+const LOGGED_IN_REDIRECTS = { 'GET /': '/cooperatives', 'GET /login': '/', 'GET /login/totp': '/' };
 /** Reference data that may be cached by the browser (not registry data). */
 const CACHEABLE = { 'GET /geo/communes': /^private, max-age=\d+$/ };
 
@@ -301,6 +306,7 @@ before(async () => {
   ids.run = run.json().id;
   ids.evals = await evaluationFixtures(ids.programs.tranche);
   ids.users = await userFixtures();
+  ids.mfa = await secondFactorFixtures();
 });
 
 after(async () => {
@@ -526,8 +532,60 @@ async function userFixtures() {
     'POST /api/v1/users/{id}/disable': (await mk()).id,
     'POST /api/v1/users/{id}/enable': (await mk(true)).id,
     'POST /api/v1/users/{id}/password': (await mk()).id,
+    'POST /admin/users/{id}/totp-reset': (await mk()).id,
+    'POST /api/v1/users/{id}/totp-reset': (await mk()).id,
   };
 }
+/** The second factor (tests/http/totp.test.mjs tests it in depth): for each route of one's own
+ * setup, a user of its own in the state it needs: none (to start), a setup under way (to
+ * confirm, with its secret), on (to make recovery codes, to turn off). Those with the factor on
+ * log in with a recovery code, so that the codes of the current steps stay unused. */
+const MFA_PASSWORD = 'routes-second-factor-2026';
+async function secondFactorFixtures() {
+  const mk = async () => {
+    const login = uniqueWord('mf').toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 30);
+    await runOk(['user', 'add', '--db', env.db, '--login', login, '--role', 'coach', '--password-stdin'], { input: `${MFA_PASSWORD}\n` });
+    const c = await loggedIn(env.base, login, MFA_PASSWORD);
+    return { login, c };
+  };
+  const setup = async (u) => {
+    await u.c.get('/account/security');
+    assert.equal((await u.c.postForm('/account/security/setup', {})).status, 303);
+    u.secret = totpSecretOf((await u.c.get('/account/security')).text);
+    return u;
+  };
+  const on = async (u) => {
+    await setup(u);
+    u.step = totpStep() - 1; // the step before: the current and the next stay unused
+    const r = await u.c.postForm('/account/security/confirm', { code: totpCode(u.secret, u.step) });
+    assert.equal(r.status, 200, r.text.slice(0, 300));
+    u.recovery = recoveryCodesOf(r.text);
+    assert.equal(u.recovery.length, 10);
+    return u;
+  };
+  return {
+    'POST /account/security/setup': await mk(),
+    'POST /account/security/confirm': await setup(await mk()),
+    'POST /account/security/recovery': await on(await mk()),
+    'POST /account/security/disable': await on(await mk()),
+  };
+}
+/** A session of the second factor fixture of route, logged in through both steps when the
+ * factor is on (with its next recovery code). */
+async function secondFactorSession(key) {
+  const u = ids.mfa[key];
+  if (!u.recovery) return loggedIn(env.base, u.login, MFA_PASSWORD);
+  const c = new Client(env.base);
+  await c.get('/login');
+  const r = await c.postForm('/login', { login: u.login, password: MFA_PASSWORD, next: '/' });
+  assert.equal(r.location, '/login/totp');
+  await c.get('/login/totp');
+  const s = await c.postForm('/login/totp', { code: u.recovery.shift() });
+  assert.equal(s.status, 303, s.text.slice(0, 300));
+  await c.get('/account/security');
+  return c;
+}
+
 async function userVersion(key) {
   return String((await admin.api('GET', `/api/v1/users/${ids.users[key]}`)).json().version);
 }
@@ -645,6 +703,15 @@ async function bodyFor(route) {
     'POST /api/v1/users/{id}/disable': { json: { version: Number(await userVersion('POST /api/v1/users/{id}/disable')) } },
     'POST /api/v1/users/{id}/enable': { json: {} },
     'POST /api/v1/users/{id}/password': { json: { password: 'routes-reset-password-2026' } },
+    'POST /login/totp': { form: [['code', '000000']] },
+    'POST /account/security/setup': { form: [] },
+    'POST /account/security/confirm': { form: [['code', totpCode(ids.mfa['POST /account/security/confirm'].secret, totpStep())]] },
+    'POST /account/security/recovery': { form: [] },
+    'POST /account/security/disable': { form: [['code', totpCode(ids.mfa['POST /account/security/disable'].secret, Math.max(totpStep(), ids.mfa['POST /account/security/disable'].step + 1))]] },
+    'POST /admin/security': { form: [['admin', '0'], ['program_manager', '0'], ['regional_officer', '0'], ['coach', '0'], ['viewer', '0']] },
+    'PATCH /api/v1/second-factor-policy': { json: { required: { viewer: false } } },
+    'POST /admin/users/{id}/totp-reset': { form: [['version', await userVersion('POST /admin/users/{id}/totp-reset')]] },
+    'POST /api/v1/users/{id}/totp-reset': { json: {} },
   };
   const privacy = await privacyBody(route.key);
   if (privacy) return privacy;
@@ -744,7 +811,7 @@ describe('route table', () => {
     }
     assert.deepEqual(
       ROUTES.filter((r) => r.public).map((r) => r.key).sort(),
-      ['GET /about', 'GET /healthz', 'GET /login', 'GET /public/draws/{id}', 'GET /public/draws/{id}/pool.txt', 'POST /lang', 'POST /login'],
+      ['GET /about', 'GET /healthz', 'GET /login', 'GET /login/totp', 'GET /public/draws/{id}', 'GET /public/draws/{id}/pool.txt', 'POST /lang', 'POST /login', 'POST /login/totp'],
       'the public routes',
     );
   });
@@ -1033,6 +1100,14 @@ describe('CSRF', () => {
       // The password change acts on the logged-in user: a fixture user with a temporary one.
       const c = await loggedIn(env.base, route.key === 'POST /account/password' ? ids.users.selfLogin : 'admin', route.key === 'POST /account/password' ? USER_TEMP : DEMO_PASSWORD);
       if (route.key === 'POST /account/password') await c.get('/account/password');
+      // One's own second factor acts on the logged-in user too: a fixture user per route.
+      if (ids.mfa[route.key]) {
+        const m = await secondFactorSession(route.key);
+        const r = await send(m, route, await bodyFor(route), true);
+        assert.ok(r.status < 400, `${route.key} with the token: ${r.status} ${r.text.slice(0, 300)}`);
+        assertSecurityHeaders(r, `${route.key} with the token`, route.key);
+        continue;
+      }
       const r = await send(c, route, await bodyFor(route), true);
       assert.ok(r.status < 400, `${route.key} with the token: ${r.status} ${r.text.slice(0, 300)}`);
     }

@@ -4,40 +4,13 @@
 // API, CLI), the expiry of a pending login, and the throttling of wrong codes.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { Client, cleanupDirs, htmlDecode, loggedIn, run, runOk, setupServer, startServer, tokenClient, uniqueWord } from './lib.mjs';
+import { Client, base32Decode, cleanupDirs, htmlDecode, loggedIn, recoveryCodesOf, run, runOk, setupServer, startServer, tokenClient, totpCode, totpSecretOf, totpStep, uniqueWord } from './lib.mjs';
 
 // ---------------------------------------------------------------- TOTP in node
 
-const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-function base32Decode(s) {
-  let bits = 0;
-  let value = 0;
-  const out = [];
-  for (const ch of s.replace(/[\s=]/g, '').toUpperCase()) {
-    const v = B32.indexOf(ch);
-    if (v < 0) throw new Error(`not base32: ${ch}`);
-    value = (value << 5) | v;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 255);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}
-
-/** The 6-digit code of a base32 secret for time step `step` (RFC 4226 dynamic truncation). */
-function hotp(secret, step) {
-  const msg = Buffer.alloc(8);
-  msg.writeBigUInt64BE(BigInt(step));
-  const h = crypto.createHmac('sha1', base32Decode(secret)).update(msg).digest();
-  const off = h[h.length - 1] & 15;
-  const n = ((h[off] & 127) << 24) | (h[off + 1] << 16) | (h[off + 2] << 8) | h[off + 3];
-  return String(n % 1e6).padStart(6, '0');
-}
-const stepNow = () => Math.floor(Date.now() / 1000 / 30);
+const hotp = totpCode;
+const stepNow = totpStep;
 const codeNow = (secret, delta = 0) => hotp(secret, stepNow() + delta);
 
 test('the node TOTP helper gives the RFC 6238 vectors (6 digits)', () => {
@@ -104,12 +77,8 @@ async function fullLogin(login, secret, code) {
   return c;
 }
 
-const secretOf = (html) => {
-  const m = /<p class="secret" dir="ltr"><code>([A-Z2-7 ]+)<\/code><\/p>/.exec(html);
-  assert.ok(m, 'the secret is shown in groups');
-  return m[1].replace(/ /g, '');
-};
-const recoveryOf = (html) => [...html.matchAll(/<li><code>([a-z2-9]{5}-[a-z2-9]{5})<\/code><\/li>/g)].map((m) => m[1]);
+const secretOf = totpSecretOf;
+const recoveryOf = recoveryCodesOf;
 
 const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
 /** Waits, when the current 30-second step ends within 4 seconds, for the next one: a test that
@@ -335,6 +304,9 @@ describe('a role that requires the second factor', () => {
     // The admin's policy page: tick viewer, keep admin and program_manager as the demo left them.
     const page = await adminPage.get('/admin/security');
     assert.equal(page.status, 200);
+    const partial = await adminPage.postForm('/admin/security', [['viewer', '0'], ['viewer', '1']]);
+    assert.equal(partial.status, 422, 'a form without every role is refused');
+    assert.equal((await admin.api('GET', '/api/v1/second-factor-policy')).json().required.viewer, false);
     const save = await adminPage.postForm('/admin/security', [['admin', '0'], ['program_manager', '0'], ['regional_officer', '0'], ['coach', '0'], ['viewer', '0'], ['viewer', '1']]);
     assert.equal(save.status, 303);
     assert.deepEqual((await admin.api('GET', '/api/v1/second-factor-policy')).json(), { required: { admin: false, program_manager: false, regional_officer: false, coach: false, viewer: true } });
@@ -403,7 +375,11 @@ describe('reset by the admin (lost phone)', () => {
     const acct = await adminPage.get(`/admin/users/${u.id}`);
     assert.equal(acct.status, 200);
     assert.match(acct.text, new RegExp(`action="/admin/users/${u.id}/totp-reset"`));
-    const r = await adminPage.postForm(`/admin/users/${u.id}/totp-reset`, {});
+    const version = (await admin.api('GET', `/api/v1/users/${u.id}`)).json().version;
+    assert.equal((await adminPage.postForm(`/admin/users/${u.id}/totp-reset`, { version: version + 1 })).status, 409, 'a stale version');
+    assert.equal((await adminPage.postForm(`/admin/users/${u.id}/totp-reset`, {})).status, 400, 'no version');
+    assert.equal(sql(`SELECT count(*) FROM user_totp WHERE user_id = ${u.id}`), '1', 'refused resets changed nothing');
+    const r = await adminPage.postForm(`/admin/users/${u.id}/totp-reset`, { version });
     assert.equal(r.status, 303);
     assert.equal(r.location, `/admin/users/${u.id}?totp=reset`);
     const gone = await c.get('/cooperatives');
@@ -422,6 +398,9 @@ describe('reset by the admin (lost phone)', () => {
     assert.deepEqual(r.json(), { id: u.id, second_factor: false });
     assert.equal((await c.get('/cooperatives')).status, 303);
     assert.equal((await admin.api('POST', '/api/v1/users/999999/totp-reset')).status, 404);
+    const unknown = await admin.api('POST', `/api/v1/users/${u.id}/totp-reset`, { lost: true });
+    assert.equal(unknown.status, 422);
+    assert.ok('lost' in unknown.json().error.fields);
 
     const v = await mkUser('coach');
     await enrol(v.login);
