@@ -127,6 +127,7 @@ check: all
 	$(MAKE) http
 	$(MAKE) crashtest
 	$(MAKE) faulttest
+	$(MAKE) fuzz-check
 	$(MAKE) browser
 	$(MAKE) check-asan
 	@echo "check: all tests passed"
@@ -148,8 +149,34 @@ crashtest: $(BUILD)/murafiq
 	CRASH_CYCLES=$(CRASH_CYCLES) MURAFIQ_BIN=$(BUILD)/murafiq node tests/crash/crash.mjs
 
 faulttest:
-	$(MAKE) BUILD=$(FAULT_BUILD) FAULT=1 all
+	$(MAKE) BUILD=$(FAULT_BUILD) FAULT=1 OPT="-O0 -g" all
 	MURAFIQ_BIN=$(FAULT_BUILD)/murafiq node --test tests/fault/
+
+# make fuzz: the libFuzzer targets of tests/fuzz/ (clang, ASan, UBSan), each for FUZZ_SECONDS
+# from its seed corpus tests/fuzz/corpus/<target>/ (FUZZ_TARGETS="fuzz_x ..." for some);
+# make fuzz-check, in make check, replays every corpus and runs each for FUZZ_CHECK_SECONDS.
+FUZZ_BUILD ?= build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CHECK_SECONDS ?= 5
+FUZZ_TARGETS ?= $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+.PHONY: fuzz fuzz-check fuzz-build fuzz-bins
+fuzz-build:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang OPT="-O1 -g -fno-omit-frame-pointer" SAN="$(FUZZ_SAN)" \
+		fuzz-bins
+
+fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIB_OBJ) $(GEN_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD    $@"
+	@$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(LIB_OBJ) $(GEN_OBJ) $(LDLIBS_ALL)
+
+fuzz: fuzz-build
+	sh tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-check: fuzz-build
+	sh tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_CHECK_SECONDS) $(FUZZ_TARGETS)
 
 # make bench: load, memory, start and import figures on the national demo data set, against
 # nginx and a bare libmicrohttpd page (docs/PERFORMANCE.md). Not part of make check.

@@ -134,13 +134,18 @@ api_account_create(struct request *req)
                 return;
         }
         struct json_fields jf = {obj, &e, req->arena};
-        const char *v;
         int sent;
-        struct account acc = {.login = (v = json_field_get(&jf, "login")) ? v : "",
-                              .role = (v = json_field_get(&jf, "role")) ? v : "",
-                              .lang = (v = json_field_get(&jf, "lang")) ? v : "ar",
+        /* One field a statement: the expressions of an initializer list are not ordered. */
+        const char *login = json_field_get(&jf, "login");
+        const char *role = json_field_get(&jf, "role");
+        const char *lang = json_field_get(&jf, "lang");
+        const char *pw = json_field_get(&jf, "password");
+        struct account acc = {.login = login ? login : "",
+                              .role = role ? role : "",
+                              .lang = lang ? lang : "ar",
                               .must_change_password = 1};
-        const char *pw = (v = json_field_get(&jf, "password")) ? v : "";
+        if (pw == NULL)
+                pw = "";
         acc.regions = json_regions(req, obj, &e, &sent);
         if (e.n == 0)
                 account_check(&acc, 1, &e, account_region_exists, NULL);

@@ -13,6 +13,7 @@
 #include "registry/coop_store.h"
 #include "registry/geo.h"
 #include "registry/person_store.h"
+#include "selection/call_form.h"
 #include "selection/call_web.h"
 #include "selection/scoring.h"
 #include "web/layout.h"
@@ -915,102 +916,11 @@ page_call_update(struct request *req)
 
 /* ---- the rules editor ---- */
 
-/* Maps an error field of eligibility_rules_from_json ("rules[2].months", "rules[0].codes[3]")
- * to the editor's field ("min_activity.months", "regions.codes"), given the kind of each rule. */
-static const char *
-editor_field(struct arena *a, const char *field, const enum elig_kind *kinds, size_t n)
-{
-        if (strncmp(field, "rules[", 6) != 0)
-                return "rules";
-        char *end;
-        unsigned long i = strtoul(field + 6, &end, 10);
-        if (*end != ']' || i >= n)
-                return "rules";
-        const char *code = eligibility_kind_code(kinds[i]);
-        const char *rest = end + 1;
-        if (*rest != '.')
-                return arena_printf(a, "%s.on", code);
-        rest++;
-        size_t len = strcspn(rest, "[");
-        if (strncmp(rest, "kind", len) == 0 && len == 4)
-                return arena_printf(a, "%s.on", code);
-        if (kinds[i] == ELIG_WOMEN && len == 10 && strncmp(rest, "women_only", 10) == 0)
-                return "women.min_share";
-        return arena_printf(a, "%s.%.*s", code, (int)len, rest);
-}
-
-/*
- * Reads the rules of the editor form: each kind ticked ("<kind>.on") with its parameters
- * ("<kind>.years", ".months", ".codes" (repeated), "women.mode" and "women.min_share",
- * "members.min", "members.max"). Problems go to e under the editor's field names. Returns 0
- * with *rules and *n set, or -1.
- */
+/* Reads the rules of the editor form (selection/call_form.c, pure, so it can be fuzzed). */
 static int
 rules_from_form(struct request *req, struct errs *e, struct elig_rule **rules, size_t *n)
 {
-        struct arena *a = req->arena;
-        json_t *arr = json_array();
-        enum elig_kind kinds[ELIG_KIND_COUNT];
-        size_t nk = 0;
-        size_t before = e->n;
-        for (int k = 0; k < ELIG_KIND_COUNT; k++) {
-                const char *code = eligibility_kind_code((enum elig_kind)k);
-                const char *on = req_form(req, arena_printf(a, "%s.on", code));
-                if (on == NULL || strcmp(on, "1") != 0)
-                        continue;
-                json_t *o = json_pack("{s:s}", "kind", code);
-                if (eligibility_kind_is_duration((enum elig_kind)k)) {
-                        const char *names[] = {"years", "months"};
-                        for (int f = 0; f < 2; f++) {
-                                const char *field = arena_printf(a, "%s.%s", code, names[f]);
-                                long long v = 0;
-                                if (v_int(e, field, req_form(req, field), 0, 0, 1000, 0, &v) == 0)
-                                        json_object_set_new(o, names[f], json_integer(v));
-                        }
-                } else if (eligibility_kind_is_list((enum elig_kind)k)) {
-                        const char *field = arena_printf(a, "%s.codes", code);
-                        json_t *codes = json_array();
-                        for (size_t i = 0; i < req->nform; i++)
-                                if (strcmp(req->form[i].key, field) == 0)
-                                        json_array_append_new(codes,
-                                                              json_string(req->form[i].value));
-                        json_object_set_new(o, "codes", codes);
-                } else if (k == ELIG_WOMEN) {
-                        const char *mode = req_form(req, "women.mode");
-                        if (mode && strcmp(mode, "only") == 0) {
-                                json_object_set_new(o, "women_only", json_true());
-                        } else {
-                                long long v = 0;
-                                if (v_int(e, "women.min_share", req_form(req, "women.min_share"), 1,
-                                          0, 1000, 0, &v) == 0)
-                                        json_object_set_new(o, "min_share", json_integer(v));
-                        }
-                } else if (k == ELIG_MEMBERS) {
-                        const char *names[] = {"min", "max"};
-                        for (int f = 0; f < 2; f++) {
-                                const char *field = arena_printf(a, "members.%s", names[f]);
-                                const char *v = req_form(req, field);
-                                long long x = 0;
-                                if (v && v[0] && v_int(e, field, v, 0, 0, 100000000, 0, &x) == 0)
-                                        json_object_set_new(o, names[f], json_integer(x));
-                        }
-                }
-                json_array_append_new(arr, o);
-                kinds[nk++] = (enum elig_kind)k;
-        }
-        if (e->n != before) {
-                json_decref(arr);
-                return -1;
-        }
-        struct errs je;
-        errs_init(&je, a, req->lang);
-        int rc = eligibility_rules_from_json(arr, a, rules, n, &je);
-        if (rc == 0)
-                rc = call_rules_check(*rules, *n, web_geo, &je);
-        json_decref(arr);
-        for (size_t i = 0; i < je.n; i++)
-                errs_add_text(e, editor_field(a, je.list[i].field, kinds, nk), je.list[i].msg);
-        return rc == 0 && je.n == 0 ? 0 : -1;
+        return call_rules_from_form(req->form, req->nform, web_geo, e, rules, n);
 }
 
 static const struct elig_rule *
