@@ -15,8 +15,10 @@ import {
   htmlDecode,
   loggedIn,
   orgData,
+  parseRoutes,
   personData,
   plainForm,
+  routesSource,
   setupServer,
   tokenClient,
   recoveryCodesOf,
@@ -29,27 +31,7 @@ import {
 
 // ---------------------------------------------------------------- the route table
 
-const ROUTES_C = fs.readFileSync(path.join(ROOT, 'src', 'web', 'routes.c'), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
-
-function parseRoutes(src) {
-  const re = /\{\s*METHOD_([A-Z]+)\s*,\s*"([^"]*)"\s*,\s*([A-Za-z_]\w*)\s*,\s*([^,{}]+?)\s*,\s*(PERM_[A-Z_]+)\s*\}/g;
-  const out = [];
-  let m;
-  while ((m = re.exec(src))) {
-    const flags = m[4].split('|').map((s) => s.trim());
-    out.push({
-      method: m[1],
-      pattern: m[2],
-      handler: m[3],
-      flags,
-      public: flags.includes('ROUTE_PUBLIC'),
-      api: flags.includes('ROUTE_API'),
-      perm: m[5],
-      key: `${m[1]} ${m[2]}`,
-    });
-  }
-  return out;
-}
+const ROUTES_C = routesSource();
 
 const ROUTES = parseRoutes(ROUTES_C);
 
@@ -268,7 +250,17 @@ function assertSecurityHeaders(r, what, key) {
   assert.match(csp, /default-src 'self'/, `${what}: Content-Security-Policy`);
   assert.match(csp, /frame-ancestors 'none'/, `${what}: CSP frame-ancestors`);
   assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/, `${what}: CSP without unsafe-*`);
+  assert.match(csp, /script-src 'self'(;|$)/, `${what}: CSP script-src only from files`);
   assert.equal(r.headers.get('x-content-type-options'), 'nosniff', `${what}: X-Content-Type-Options`);
+  assert.equal(r.headers.get('x-frame-options'), 'DENY', `${what}: X-Frame-Options`);
+  assert.equal(r.headers.get('referrer-policy'), 'same-origin', `${what}: Referrer-Policy`);
+  assert.equal(r.headers.get('strict-transport-security'), null, `${what}: no HSTS without --behind-tls`);
+  for (const c of r.setCookies || []) {
+    assert.ok(c.attrs.httponly, `${what}: cookie ${c.name} HttpOnly`);
+    assert.match(String(c.attrs.samesite), /^(Strict|Lax)$/, `${what}: cookie ${c.name} SameSite`);
+    assert.equal(c.attrs.path, '/', `${what}: cookie ${c.name} Path=/`);
+    assert.ok(!c.attrs.secure && !c.name.startsWith('__Host-'), `${what}: cookie ${c.name} plain without --behind-tls`);
+  }
   const cc = r.headers.get('cache-control');
   if (key && CACHEABLE[key] && r.status === 200) assert.match(cc || '', CACHEABLE[key], `${what}: Cache-Control`);
   else assert.equal(cc, 'no-store', `${what}: Cache-Control`);
@@ -1110,6 +1102,7 @@ describe('CSRF', () => {
       }
       const r = await send(c, route, await bodyFor(route), true);
       assert.ok(r.status < 400, `${route.key} with the token: ${r.status} ${r.text.slice(0, 300)}`);
+      assertSecurityHeaders(r, `${route.key} with the token`, route.key);
     }
     const back = await loggedIn(env.base, 'admin');
     await back.postForm('/lang', [['lang', 'ar'], ['next', '/']]);
