@@ -318,11 +318,18 @@ describe('a record whose box does not open', () => {
       const a = await tokenClient(s.base, copy, 'admin');
       const r = await a.api('GET', `/api/v1/people/${id}`);
       assert.equal(r.status, 500, r.text);
-      assert.match(r.json().error.message, /key file does not open/);
+      assert.match(r.json().error.message, /لا يستطيع ملف مفتاح الخادم فكَّ تشفيرها/, 'Arabic by default');
       const page = await loggedIn(s.base, 'manager');
-      const html = await page.get(`/people/${id}`);
-      assert.equal(html.status, 500);
-      assert.match(html.text, /key file does not open/);
+      for (const [lang, text] of [
+        ['ar', /لا يستطيع ملف مفتاح الخادم فكَّ تشفيرها/],
+        ['fr', /données chiffrées que le fichier de clé du serveur/],
+        ['en', /encrypted data that the server&#39;s key file does not open|encrypted data that the server's key file does not open/],
+      ]) {
+        if (lang !== 'ar') await page.postForm('/lang', [['lang', lang], ['next', '/']]);
+        const html = await page.get(`/people/${id}`);
+        assert.equal(html.status, 500, lang);
+        assert.match(html.text, text, lang);
+      }
       // A write through it is refused the same way, and changes nothing.
       const w = await a.api('PATCH', `/api/v1/people/${id}`, { phone: '0600000003' });
       assert.equal(w.status, 500);
