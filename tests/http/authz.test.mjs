@@ -117,9 +117,9 @@ const WRITE_PROBE = {
   'POST /account/security/setup': 303, // one's own setup starts (a button, no field)
   'POST /account/security/recovery': 409, // the second factor is not on
   'POST /account/security/disable': 409, // the second factor is not on
-  'POST /admin/security': 303, // the policy form: boxes not sent are unticked, as before
-  'POST /admin/users/{id}/totp-reset': 303, // a button: the (absent) second factor is cleared
-  'POST /api/v1/users/{id}/totp-reset': 400, // no body or {} only, checked before the record
+  'POST /admin/security': 422, // the policy form must send every role (its hidden 0s)
+  'POST /admin/users/{id}/totp-reset': 400, // no version, checked before the record
+  'POST /api/v1/users/{id}/totp-reset': 422, // an unknown field, checked before the record
   'POST /login/totp': 303, // already logged in
   'POST /people/{id}/objection/lift': 303, // a button: lifted (each cell has a record of its own)
   // Lifted too: this handler ignores its body, unlike the other API writes (reported).
@@ -127,7 +127,7 @@ const WRITE_PROBE = {
 };
 /** Writes that check their body before looking the record up: a missing id gets the probe's
  * answer too (only where the record has no region, so that nothing is told about another's). */
-const BODY_FIRST = new Set(['POST /api/v1/users/{id}/totp-reset']);
+const BODY_FIRST = new Set(['POST /admin/users/{id}/totp-reset', 'POST /api/v1/users/{id}/totp-reset']);
 function writeProbe(route) {
   if (route.key in WRITE_PROBE) return WRITE_PROBE[route.key];
   if (route.api) return 422;
