@@ -478,3 +478,65 @@ describe('static assets', () => {
     }
   });
 });
+
+describe("writes that would reach the other region, by the region's officer", () => {
+  const officer = () => clients.regional_officer;
+  const csrfApi = (method, p, json) => officer().api(method, p, json);
+
+  test('creating a cooperative or a person there: 403, nothing created', async () => {
+    const before = await snapshot();
+    const c = await csrfApi('POST', '/api/v1/cooperatives', coopData({ region_code: OTHER }));
+    assert.equal(c.status, 403, c.text);
+    const p = await csrfApi('POST', '/api/v1/people', personData({ region_code: OTHER }));
+    assert.equal(p.status, 403, p.text);
+    const own = await csrfApi('POST', '/api/v1/cooperatives', coopData({ region_code: OWN }));
+    assert.equal(own.status, 201, `the same request in the own region is accepted: ${own.text}`);
+    const after = await snapshot();
+    after['total.cooperatives'] -= 1;
+    assert.deepEqual(after, before);
+  });
+
+  test('moving an own record there: 403, the record unchanged', async () => {
+    const coop = (await admin.api('GET', `/api/v1/cooperatives/${ids.coop.own}`)).json();
+    const province = coopData({ region_code: OTHER }).province_code;
+    const m = await csrfApi('PATCH', `/api/v1/cooperatives/${ids.coop.own}`, { region_code: OTHER, province_code: province, commune_code: null, version: coop.version });
+    assert.equal(m.status, 403, m.text);
+    const person = (await admin.api('GET', `/api/v1/people/${ids.person.own}`)).json();
+    const q = await csrfApi('PATCH', `/api/v1/people/${ids.person.own}`, { region_code: OTHER, province_code: null, version: person.version });
+    assert.equal(q.status, 403, q.text);
+    assert.deepEqual((await admin.api('GET', `/api/v1/cooperatives/${ids.coop.own}`)).json(), coop);
+    assert.deepEqual((await admin.api('GET', `/api/v1/people/${ids.person.own}`)).json(), person);
+  });
+
+  test("naming the other region's cooperative: not found, as if it did not exist", async () => {
+    const other = (await admin.api('GET', `/api/v1/cooperatives/${ids.coop.other}`)).json();
+    const missing = 'NO-SUCH-REGISTER-1';
+    // An application for it, by id and by register number, against a missing one.
+    for (const body of [{ cooperative_id: ids.coop.other }, { register_number: other.register_number }]) {
+      const r = await csrfApi('POST', '/api/v1/applications', { call_id: ids.call.own, project_summary: 'Projet', ...body });
+      const m = await csrfApi('POST', '/api/v1/applications', { call_id: ids.call.own, project_summary: 'Projet', ...(body.cooperative_id ? { cooperative_id: MISSING } : { register_number: missing }) });
+      assert.equal(r.status, m.status, `${JSON.stringify(body)}: ${r.text} / missing: ${m.text}`);
+      assert.ok(r.status === 404 || r.status === 422, r.text);
+      assert.deepEqual(Object.keys(r.json().error.fields || {}), Object.keys(m.json().error.fields || {}));
+    }
+    // A membership of an own person in it.
+    const a = await officer().postForm(`/people/${ids.person.own}/memberships`, [['register_number', other.register_number], ['role', 'member']]);
+    const b = await officer().postForm(`/people/${ids.person.own}/memberships`, [['register_number', missing], ['role', 'member']]);
+    assert.equal(a.status, b.status, 'the same answer as for a register number that does not exist');
+    assert.ok(a.status === 404 || a.status === 422, String(a.status));
+    // An import of applications naming it.
+    const csv = (reg) => ({ csv: `register_number,project_summary\n${reg},Projet\n`, all_or_nothing: true });
+    const i1 = await csrfApi('POST', `/api/v1/calls/${ids.call.own}/applications/import`, csv(other.register_number));
+    const i2 = await csrfApi('POST', `/api/v1/calls/${ids.call.own}/applications/import`, csv(missing));
+    assert.equal(i1.status, i2.status, `${i1.text} / ${i2.text}`);
+    assert.deepEqual(i1.json(), JSON.parse(i2.text.split(missing).join(other.register_number)), 'the same report, word for word');
+    // Its eligibility for a call.
+    const e1 = await officer().get(`/api/v1/calls/${ids.call.own}/eligibility?cooperative=${ids.coop.other}`);
+    assert.equal(e1.status, 404);
+    const e2 = await officer().get(`/calls/${ids.call.own}/eligibility?register=${encodeURIComponent(other.register_number)}`);
+    const e3 = await officer().get(`/calls/${ids.call.own}/eligibility?register=${missing}`);
+    assert.equal(e2.status, e3.status, 'by register number: as for one that does not exist');
+    // (The form shows the register number typed; nothing else of the cooperative.)
+    assert.deepEqual(markers.filter((m) => m !== other.register_number && e2.text.includes(m)), [], 'nothing of it shown');
+  });
+});
