@@ -9,14 +9,14 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS    := sqlite3 libmicrohttpd jansson libsodium icu-uc icu-i18n nettle liboath libqrencode
+PKGS    := sqlite3 libmicrohttpd jansson libsodium icu-uc icu-i18n nettle liboath libqrencode pwquality
 OPT     ?= -O2 -g
 SAN     ?=
 FAULT   ?=
 CFLAGS_ALL := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla \
 	-D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(OPT) $(SAN) -Isrc -I$(BUILD)/gen \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(if $(FAULT),-DMURAFIQ_FAULT=1) $(CFLAGS)
-LDLIBS_ALL := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm $(LDLIBS)
+LDLIBS_ALL := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lcrack -lpthread -lm $(LDLIBS)
 
 DB      ?= murafiq.db
 LISTEN  ?= 127.0.0.1:8080

@@ -4,7 +4,8 @@
 set -eu
 
 PKGS="build-essential ca-certificates pkg-config gettext sqlite3 libsqlite3-dev libmicrohttpd-dev libjansson-dev
-libsodium-dev libicu-dev libcsv-dev libcmocka-dev nettle-dev curl clang-format chromium fonts-noto-core fonts-dejavu-core liboath-dev libqrencode-dev sqlmap"
+libsodium-dev libicu-dev libcsv-dev libcmocka-dev nettle-dev curl clang-format chromium fonts-noto-core fonts-dejavu-core liboath-dev libqrencode-dev sqlmap
+libpwquality-dev libcrack2-dev cracklib-runtime"
 
 SUDO=""
 if [ "$(id -u)" != 0 ]; then

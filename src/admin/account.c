@@ -69,16 +69,39 @@ account_check(const struct account *acc, int creating, struct errs *e,
         return e->n == before ? 0 : -1;
 }
 
+static void
+weak_password_error(struct errs *e, const char *field, const char *weak)
+{
+        if (strcmp(weak, "dictionary") == 0)
+                errs_add(e, field,
+                         "This password is a common word or built on one, easy to guess. Choose "
+                         "another, for example several unrelated words.");
+        else if (strcmp(weak, "login") == 0)
+                errs_add(e, field,
+                         "The password must not contain the login, even written another way.");
+        else if (strcmp(weak, "simple") == 0)
+                errs_add(e, field,
+                         "This password is too simple (a sequence, a repetition or a palindrome). "
+                         "Choose another, for example several unrelated words.");
+        else
+                errs_add(e, field,
+                         "The password could not be checked against the dictionary of common "
+                         "passwords. Tell the administrator.");
+}
+
 int
 account_check_password(const char *password, const char *confirm, const char *login,
                        const char *field, struct errs *e)
 {
         size_t before = e->n;
+        const char *weak;
         if (!account_password_ok(password))
                 errs_add(e, field, "Enter a password of %d to %d characters.", ACCOUNT_PASSWORD_MIN,
                          ACCOUNT_PASSWORD_MAX);
         else if (auth_password_has_login(password, login))
                 errs_add(e, field, "The password must not contain the login.");
+        else if ((weak = auth_password_weakness(password, login)) != NULL)
+                weak_password_error(e, field, weak);
         else if (confirm && strcmp(password, confirm) != 0)
                 errs_add(e, "password_confirm", "The two passwords are not the same.");
         return e->n == before ? 0 : -1;

@@ -1,6 +1,12 @@
 /* auth.c: passwords, sessions and tokens; secrets are stored only as hashes. */
 #include "auth.h"
 
+#include <stddef.h>
+
+#include <crack.h> /* after stddef.h: it uses size_t without including it */
+#include <ctype.h>
+#include <pthread.h>
+#include <pwquality.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,6 +106,70 @@ auth_password_has_login(const char *password, const char *login)
         return 0;
 }
 
+static pthread_mutex_t cracklib_lock = PTHREAD_MUTEX_INITIALIZER;
+
+const char *
+auth_password_weakness(const char *password, const char *login)
+{
+        const char *why = NULL;
+        pthread_mutex_lock(&cracklib_lock);
+        pwquality_settings_t *pwq = pwquality_default_settings();
+        if (pwq == NULL) {
+                why = "unchecked";
+                goto done;
+        }
+        /* Only what says "easy to guess": length is ours (12 to 128), and no character classes
+         * are required. */
+        pwquality_set_int_value(pwq, PWQ_SETTING_MIN_LENGTH, 6);
+        pwquality_set_int_value(pwq, PWQ_SETTING_DIG_CREDIT, 0);
+        pwquality_set_int_value(pwq, PWQ_SETTING_UP_CREDIT, 0);
+        pwquality_set_int_value(pwq, PWQ_SETTING_LOW_CREDIT, 0);
+        pwquality_set_int_value(pwq, PWQ_SETTING_OTH_CREDIT, 0);
+        pwquality_set_int_value(pwq, PWQ_SETTING_MIN_CLASS, 0);
+        pwquality_set_int_value(pwq, PWQ_SETTING_DICT_CHECK, 1);
+        pwquality_set_int_value(pwq, PWQ_SETTING_USER_CHECK, 1);
+        void *aux = NULL;
+        int rc = pwquality_check(pwq, password, NULL, login && login[0] ? login : NULL, &aux);
+        if (rc == PWQ_ERROR_CRACKLIB_CHECK && aux &&
+            strstr((const char *)aux, "dictionary") == NULL &&
+            strstr((const char *)aux, "simplistic") == NULL) {
+                log_error("password check: cracklib: %s", (const char *)aux);
+                why = "unchecked";
+        } else if (rc == PWQ_ERROR_CRACKLIB_CHECK) {
+                why = "dictionary";
+        } else if (rc == PWQ_ERROR_USER_CHECK) {
+                why = "login";
+        } else if (rc < 0 && rc != PWQ_ERROR_MIN_LENGTH) {
+                why = "simple"; /* palindrome, rotated, sequences, repeats */
+        }
+        if (why)
+                goto done;
+        /* The core: lower-case ASCII, without the digits, signs and spaces at both ends. */
+        char core[129];
+        size_t n = strlen(password);
+        if (n >= sizeof(core))
+                goto done;
+        size_t b = 0, e = n;
+        while (b < e && !isalpha((unsigned char)password[b]) &&
+               !((unsigned char)password[b] & 0x80))
+                b++;
+        while (e > b && !isalpha((unsigned char)password[e - 1]) &&
+               !((unsigned char)password[e - 1] & 0x80))
+                e--;
+        if (e - b < 4 || (b == 0 && e == n))
+                goto done;
+        for (size_t i = b; i < e; i++)
+                core[i - b] = ascii_lower(password[i]);
+        core[e - b] = '\0';
+        const char *msg = FascistCheck(core, GetDefaultCracklibDict());
+        if (msg && strstr(msg, "dictionary"))
+                why = "dictionary";
+done:
+        pwquality_free_settings(pwq);
+        pthread_mutex_unlock(&cracklib_lock);
+        return why;
+}
+
 long long
 auth_user_create(struct db *db, const char *login, const char *role, const char **regions,
                  const char *password, const char **why)
@@ -118,6 +188,11 @@ auth_user_create(struct db *db, const char *login, const char *role, const char 
         }
         if (auth_password_has_login(password, login)) {
                 *why = "the password must not contain the login";
+                goto done;
+        }
+        if (auth_password_weakness(password, login)) {
+                *why = "the password is too easy to guess (a dictionary word, a sequence or the "
+                       "login in some form)";
                 goto done;
         }
         if (strcmp(role, "regional_officer") == 0 && (regions == NULL || regions[0] == NULL)) {

@@ -27,6 +27,14 @@ char *auth_hash_password(struct arena *a, const char *password);
  * login is NULL or empty. Pure. */
 int auth_password_has_login(const char *password, const char *login);
 
+/* Why password is too easy to guess, or NULL: libpwquality's checks (cracklib's dictionary,
+ * simplistic sequences, palindromes, the login in some form; no composition rules, as ASVS
+ * 2.1.9 asks), then cracklib on its core without the digits and signs around it
+ * ("password1234" is "password"). Returns one of "dictionary", "simple", "login", or
+ * "unchecked" when the dictionary cannot be read (the password is then refused). Serialised:
+ * cracklib is not thread-safe. */
+const char *auth_password_weakness(const char *password, const char *login);
+
 /* Creates a user with the given role, regions (NULL-terminated, may be NULL) and password.
  * Returns the new id, or -1 with *why set to a static English reason. */
 long long auth_user_create(struct db *db, const char *login, const char *role, const char **regions,

@@ -78,10 +78,12 @@ test_passwords(void **state)
         struct arena *a = arena_new();
         struct errs e;
         errs_init(&e, a, LANG_EN);
-        assert_int_equal(
-            account_check_password("123456789012", "123456789012", NULL, "password", &e), 0);
-        assert_int_equal(
-            account_check_password("123456789012", "123456789013", NULL, "password", &e), -1);
+        assert_int_equal(account_check_password("tajine-argan-sahara", "tajine-argan-sahara", NULL,
+                                                "password", &e),
+                         0);
+        assert_int_equal(account_check_password("tajine-argan-sahara", "tajine-argan-sahari", NULL,
+                                                "password", &e),
+                         -1);
         assert_string_equal(e.list[0].field, "password_confirm");
         errs_init(&e, a, LANG_EN);
         assert_int_equal(account_check_password("short", "short", NULL, "password", &e), -1);
@@ -94,6 +96,51 @@ test_passwords(void **state)
         errs_init(&e, a, LANG_EN);
         assert_int_equal(
             account_check_password("my-officer-pass03", NULL, "officer03", "password", &e), 0);
+        arena_free(a);
+}
+
+/* Easy to guess: libpwquality and cracklib's dictionary (Debian's cracklib-runtime). */
+static void
+test_weak_passwords(void **state)
+{
+        (void)state;
+        static const char dict[] = "This password is a common word or built on one, easy to "
+                                   "guess. Choose another, for example several unrelated words.";
+        static const char simple[] = "This password is too simple (a sequence, a repetition or a "
+                                     "palindrome). Choose another, for example several unrelated "
+                                     "words.";
+        const struct {
+                const char *pw, *login, *msg; /* msg NULL: accepted */
+        } cases[] = {
+            {"password1234", NULL, dict},   /* the word, digits after it */
+            {"2024sunshine!!", NULL, dict}, /* and around it */
+            {"monkey123456", NULL, dict},
+            {"abcdefghijkl", NULL, dict}, /* cracklib: simplistic/systematic */
+            {"123456789012", NULL, dict},
+            {"aaaaaaaaaaaa", NULL, simple}, /* a palindrome */
+            {"30reciffo-tajine", "officer03",
+             "The password must not contain the login, even written another way."},
+            {"tajine-argan-sahara", NULL, NULL},
+            {"murafiq-demo-2026", "admin", NULL},
+            {"temporaire-2026-xyz", "coach", NULL},
+            {"كلمةالمرورطويلة", NULL, NULL},
+            {"qwertzuiop-marrakech", NULL, NULL},
+        };
+        struct arena *a = arena_new();
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                struct errs e;
+                errs_init(&e, a, LANG_EN);
+                int rc = account_check_password(cases[i].pw, NULL, cases[i].login, "password", &e);
+                if (cases[i].msg == NULL) {
+                        if (rc != 0)
+                                fail_msg("%s: refused: %s", cases[i].pw, e.list[0].msg);
+                        continue;
+                }
+                if (rc != -1)
+                        fail_msg("%s: accepted", cases[i].pw);
+                assert_string_equal(e.list[0].field, "password");
+                assert_string_equal(e.list[0].msg, cases[i].msg);
+        }
         arena_free(a);
 }
 
@@ -166,9 +213,8 @@ main(void)
         if (i18n_init() != 0)
                 return 1;
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_logins),
-            cmocka_unit_test(test_passwords),
-            cmocka_unit_test(test_check),
+            cmocka_unit_test(test_logins),         cmocka_unit_test(test_passwords),
+            cmocka_unit_test(test_weak_passwords), cmocka_unit_test(test_check),
             cmocka_unit_test(test_region_count),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
