@@ -125,9 +125,7 @@ check: all
 	$(MAKE) unit
 	$(MAKE) i18n-check
 	$(MAKE) http
-	$(MAKE) crashtest
-	$(MAKE) faulttest
-	$(MAKE) fuzz-check
+	$(MAKE) -j3 --output-sync=target crashtest faulttest fuzz-check
 	$(MAKE) browser
 	$(MAKE) check-asan
 	@echo "check: all tests passed"
@@ -141,7 +139,8 @@ clean:
 # make crashtest: writers on the API while the server is SIGKILLed at random moments and
 # restarted, CRASH_CYCLES times (CRASH_SEED=N replays the delays). make faulttest: the fault
 # injection build (FAULT=1: failing SQLite writes, syncs and request allocations) and its
-# tests. Both in make check; docs/DURABILITY.md.
+# tests. Both in make check, in parallel with fuzz-check (they wait on timers and sockets more
+# than on the processor, and none depends on timing); docs/DURABILITY.md.
 CRASH_CYCLES ?= 200
 FAULT_BUILD  ?= build/fault
 .PHONY: crashtest faulttest
@@ -157,7 +156,7 @@ faulttest:
 # make fuzz-check, in make check, replays every corpus and runs each for FUZZ_CHECK_SECONDS.
 FUZZ_BUILD ?= build/fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_CHECK_SECONDS ?= 5
+FUZZ_CHECK_SECONDS ?= 3
 FUZZ_TARGETS ?= $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 .PHONY: fuzz fuzz-check fuzz-build fuzz-bins

@@ -11,10 +11,10 @@
 // The random delays come from a seeded generator; the seed is printed so a failure can be
 // replayed with CRASH_SEED (the kill still lands on a slightly different instruction, since
 // the machine's timing is not seeded).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIN, Client, cleanupDirs, coopData, runOk, startServer, tempDir } from '../http/lib.mjs';
+import { BIN, Client, cleanupDirs, coopData, freePort, runOk, startServer, tempDir } from '../http/lib.mjs';
 
 const CYCLES = Number(process.env.CRASH_CYCLES || 200);
 const SEED = Number(process.env.CRASH_SEED || Date.now() % 2147483647);
@@ -50,6 +50,36 @@ let ackFile;
 function ack(reg, id, notes) {
   acked.set(reg, { id, notes });
   ackLog.push(`${reg}\t${id}\t${notes}\n`);
+}
+
+/**
+ * Starts the server and waits until /healthz answers, polling every 10 ms (the cycle's largest
+ * fixed cost is this start). Returns {base, proc, exited()}.
+ */
+async function startQuick(db) {
+  const port = await freePort();
+  const proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--threads', '2'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  proc.stderr.setEncoding('utf8');
+  proc.stderr.on('data', (d) => (log = (log + d).slice(-4000)));
+  let exited = null;
+  proc.on('exit', (code, signal) => (exited = { code, signal }));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30000;
+  while (Date.now() < deadline && exited === null) {
+    try {
+      const r = await fetch(`${base}/healthz`);
+      await r.arrayBuffer();
+      if (r.status === 200) return { base, proc, exited: () => exited };
+    } catch {
+      /* not listening yet */
+    }
+    await sleep(10);
+  }
+  if (exited === null) proc.kill('SIGKILL');
+  fail(`the server did not start: ${log}`);
 }
 
 /** One writer: creates cooperatives and now and then edits one it created, until stopped. */
@@ -134,7 +164,7 @@ async function main() {
   let kills = 0;
   let edits = 0;
   for (let cycle = 1; cycle <= CYCLES; cycle++) {
-    const server = await startServer(db, { threads: 2 });
+    const server = await startQuick(db);
     const client = new Client(server.base, { bearer: token });
     // The restarted server serves: an acknowledged record is found by its tag via the API.
     if (acked.size > 0) {
@@ -150,10 +180,11 @@ async function main() {
     const writers = [];
     for (let w = 0; w < WRITERS; w++) writers.push(writer(client, w, cycle, state));
     // Most kills land among writes; a few after a long quiet run (checkpoints).
-    const delay = random() < 0.9 ? 20 + Math.floor(random() * 250) : 300 + Math.floor(random() * 700);
+    const delay = random() < 0.9 ? 10 + Math.floor(random() * 150) : 300 + Math.floor(random() * 500);
     await sleep(delay);
     server.proc.kill('SIGKILL');
     await new Promise((r) => (server.exited() ? r() : server.proc.once('exit', r)));
+    if (server.exited().signal !== 'SIGKILL') fail(`cycle ${cycle}: the server exited by itself: ${JSON.stringify(server.exited())}`);
     kills++;
     state.stop = true;
     await Promise.all(writers);
