@@ -90,7 +90,7 @@ main(int argc, char **argv)
             NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_THREAD_POOL_SIZE,
             threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT,
             (unsigned)(1024 + 64), MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)(1024 + 64),
-            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768, MHD_OPTION_LISTEN_BACKLOG_SIZE,
             (unsigned)1024, MHD_OPTION_END);
         if (d == NULL) {
                 fprintf(stderr, "mhd_baseline: cannot listen on 127.0.0.1:%u\n", port);

@@ -365,8 +365,8 @@ static const char serve_help[] =
     "Serves the web interface and the JSON API until SIGINT or SIGTERM.\n"
     "Limits: a connection has --timeout seconds (default 30) to send a request's headers\n"
     "and may stay idle as long; beyond --max-connections open connections (default 1024)\n"
-    "and beyond --max-inflight requests waiting for a handler thread (default 256), the\n"
-    "server answers 503 with Retry-After at once.\n"
+    "and beyond --max-inflight requests waiting for a handler thread (default 512), or\n"
+    "while the oldest has waited more than 2 s, the server answers 503 with Retry-After.\n"
     "Put it behind a TLS reverse proxy to serve beyond this machine, with --behind-tls:\n"
     "cookies then get the __Host- prefix and Secure, every response carries HSTS, and the\n"
     "client address (for login throttling and logs) is the last X-Forwarded-For "
@@ -391,7 +391,7 @@ cmd_serve(int argc, char **argv)
                                     .max_body = 1u << 20,
                                     .timeout_s = 30,
                                     .max_connections = 1024,
-                                    .max_inflight = 256};
+                                    .max_inflight = 512};
         int c;
         while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
                 if (c == 'd')
