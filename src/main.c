@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -361,8 +362,10 @@ done:
 static const char serve_help[] =
     "usage: murafiq serve --db PATH [--listen 127.0.0.1:8080] [--threads N] [--behind-tls]\n"
     "                     [--key-file KEY] [--timeout S] [--max-connections N]\n"
-    "                     [--max-inflight N]\n"
+    "                     [--max-inflight N] [--session-idle MIN] [--session-max H]\n"
     "Serves the web interface and the JSON API until SIGINT or SIGTERM.\n"
+    "Sessions end after --session-idle minutes without a request (default 30, at most\n"
+    "240) and --session-max hours after the login (default 12, at most 24).\n"
     "Limits: a connection has --timeout seconds (default 30) to send a request's headers\n"
     "and may stay idle as long; beyond --max-connections open connections (default 1024)\n"
     "and beyond --max-inflight requests waiting for a handler thread (default 512), or\n"
@@ -382,10 +385,13 @@ cmd_serve(int argc, char **argv)
                                              {"timeout", required_argument, 0, 'T'},
                                              {"max-connections", required_argument, 0, 'C'},
                                              {"max-inflight", required_argument, 0, 'I'},
+                                             {"session-idle", required_argument, 0, 'S'},
+                                             {"session-max", required_argument, 0, 'M'},
                                              KEY_FILE_OPTION,
                                              {"help", no_argument, 0, 'h'},
                                              {0, 0, 0, 0}};
         const char *key_opt = NULL;
+        long long session_idle = SESSION_IDLE_SECONDS, session_max = SESSION_MAX_SECONDS;
         struct server_config cfg = {.listen = "127.0.0.1:8080",
                                     .threads = 4,
                                     .max_body = 1u << 20,
@@ -411,9 +417,18 @@ cmd_serve(int argc, char **argv)
                                 return usage_error("serve", "--timeout, --max-connections and "
                                                             "--max-inflight are numbers from 1 "
                                                             "to 100000");
-                        *(c == 'T' ? &cfg.timeout_s
+                        *(c == 'T'   ? &cfg.timeout_s
                           : c == 'C' ? &cfg.max_connections
                                      : &cfg.max_inflight) = (unsigned)n;
+                } else if (c == 'S' || c == 'M') {
+                        char *end;
+                        long n = strtol(optarg, &end, 10);
+                        if (*end || n < 1 ||
+                            n > (c == 'S' ? SESSION_IDLE_LIMIT / 60 : SESSION_MAX_LIMIT / 3600))
+                                return usage_error("serve", "--session-idle is 1 to 240 minutes, "
+                                                            "--session-max 1 to 24 hours");
+                        *(c == 'S' ? &session_idle : &session_max) =
+                            (long long)n * (c == 'S' ? 60 : 3600);
                 } else if (c == 's')
                         cfg.behind_tls = 1;
                 else if (c == 'k')
@@ -427,6 +442,8 @@ cmd_serve(int argc, char **argv)
                 return usage_error("serve", "unexpected argument");
         if (cfg.db_path == NULL)
                 return usage_error("serve", "--db PATH is required");
+        if (auth_set_session_limits(session_idle, session_max) != 0)
+                return usage_error("serve", "--session-idle must not be longer than --session-max");
         struct db *db = open_existing("serve", cfg.db_path);
         if (db == NULL)
                 return EXIT_FAILURE;
@@ -676,46 +693,113 @@ cmd_user(int argc, char **argv)
 }
 
 static const char token_help[] =
-    "usage: murafiq token create --db PATH --login L\n"
-    "Prints a new API token for the user (send it as Authorization: Bearer TOKEN).\n"
-    "Only its hash is stored: keep it safe, it is shown once.\n";
+    "usage: murafiq token create --db PATH --login L [--days N] [--label TEXT]\n"
+    "       murafiq token list --db PATH [--login L]\n"
+    "       murafiq token revoke --db PATH --id N\n"
+    "create prints a new API token for the user (send it as Authorization: Bearer TOKEN),\n"
+    "valid N days (default 90, at most 3650). Only its hash is stored: keep it safe, it is\n"
+    "shown once. list shows the tokens (id, login, label, created, expires; never the\n"
+    "tokens); revoke ends one at once.\n";
+
+static const char *
+unix_date(char out[32], long long t)
+{
+        time_t tt = (time_t)t;
+        struct tm tm;
+        gmtime_r(&tt, &tm);
+        strftime(out, 32, "%Y-%m-%d %H:%M UTC", &tm);
+        return out;
+}
 
 static int
 cmd_token(int argc, char **argv)
 {
         if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
                 return fputs(token_help, argc < 2 ? stderr : stdout), argc < 2 ? EXIT_USAGE : 0;
-        if (strcmp(argv[1], "create") != 0)
-                return usage_error("token", "the only subcommand is create");
+        const char *sub = argv[1];
+        if (strcmp(sub, "create") != 0 && strcmp(sub, "list") != 0 && strcmp(sub, "revoke") != 0)
+                return usage_error("token", "the subcommands are create, list and revoke");
         static const struct option opts[] = {{"db", required_argument, 0, 'd'},
                                              {"login", required_argument, 0, 'l'},
+                                             {"days", required_argument, 0, 'n'},
+                                             {"label", required_argument, 0, 'b'},
+                                             {"id", required_argument, 0, 'i'},
                                              {"help", no_argument, 0, 'h'},
                                              {0, 0, 0, 0}};
-        const char *path = NULL, *login = NULL;
+        const char *path = NULL, *login = NULL, *label = "";
+        long days = TOKEN_DAYS_DEFAULT, id = 0;
         int c;
         optind = 2;
         while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+                char *end;
                 if (c == 'd')
                         path = optarg;
                 else if (c == 'l')
                         login = optarg;
-                else if (c == 'h')
+                else if (c == 'b')
+                        label = optarg;
+                else if (c == 'n') {
+                        days = strtol(optarg, &end, 10);
+                        if (*end || days < 1 || days > TOKEN_DAYS_MAX)
+                                return usage_error("token", "--days is a number from 1 to 3650");
+                } else if (c == 'i') {
+                        id = strtol(optarg, &end, 10);
+                        if (*end || id < 1)
+                                return usage_error("token", "--id is a token's number");
+                } else if (c == 'h')
                         return fputs(token_help, stdout), 0;
                 else
                         return usage_error("token", "unknown option");
         }
-        if (!path || !login || optind != argc)
-                return usage_error("token", "--db and --login are required");
+        if (!path || optind != argc)
+                return usage_error("token", "--db PATH is required, and nothing else");
+        if (strcmp(sub, "create") == 0 && !login)
+                return usage_error("token", "create needs --login");
+        if (strcmp(sub, "revoke") == 0 && id == 0)
+                return usage_error("token", "revoke needs --id");
+        if (strlen(label) > 100)
+                return usage_error("token", "--label has at most 100 characters");
         struct db *db = open_existing("token", path);
         if (db == NULL)
                 return EXIT_FAILURE;
         struct arena *a = arena_new();
-        char *token = auth_token_create(db, a, login);
         int rc = 0;
-        if (token)
-                printf("%s\n", token);
-        else
-                rc = fail("token", "no active user has this login");
+        if (strcmp(sub, "create") == 0) {
+                char *token = auth_token_create(db, a, login, (int)days, label);
+                if (token)
+                        printf("%s\n", token);
+                else
+                        rc = fail("token", "no active user has this login");
+        } else if (strcmp(sub, "list") == 0) {
+                long long uid = 0;
+                if (login) {
+                        sqlite3_stmt *st = db_stmt(db, "SELECT id FROM app_user WHERE login = :l");
+                        db_bind_text(st, ":l", login);
+                        uid = sqlite3_step(st) == SQLITE_ROW ? db_col_int(st, 0) : -1;
+                        sqlite3_reset(st);
+                }
+                struct api_token_info *t;
+                size_t n;
+                if (uid < 0)
+                        rc = fail("token", "no user has this login");
+                else if (auth_token_list(db, a, uid, &t, &n) != 0)
+                        rc = fail("token", "cannot read the tokens");
+                else
+                        for (size_t i = 0; i < n; i++) {
+                                char d1[32], d2[32];
+                                printf(
+                                    "%lld\t%s\t%s\t%s\t%s%s\n", t[i].id, t[i].login, t[i].label,
+                                    unix_date(d1, t[i].created_at), unix_date(d2, t[i].expires_at),
+                                    t[i].expires_at <= (long long)time(NULL) ? " (expired)" : "");
+                        }
+        } else {
+                int done = auth_token_revoke(db, id, NULL);
+                if (done == 1)
+                        printf("token %ld revoked\n", id);
+                else
+                        rc = fail("token",
+                                  done == 0 ? "no token has this id" : "the revocation failed");
+        }
         arena_free(a);
         db_close(db);
         return rc;
@@ -922,7 +1006,7 @@ static const struct command {
     {"demo", cmd_demo, "fill a database with generated demo data and demo accounts"},
     {"serve", cmd_serve, "serve the web interface and the JSON API"},
     {"user", cmd_user, "user add|disable|enable|list: manage accounts"},
-    {"token", cmd_token, "token create: print an API token for a user"},
+    {"token", cmd_token, "token create|list|revoke: API tokens of users"},
     {"key", cmd_key, "key create: the key file of an earlier version's database"},
     {"import", cmd_import, "import cooperatives from CSV"},
     {"export", cmd_export, "export cooperatives as CSV"},

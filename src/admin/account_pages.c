@@ -1,5 +1,6 @@
 /* account_pages.c: account administration pages (admin) and the change of one's own password. */
 #include <string.h>
+#include <time.h>
 
 #include "admin/account_web.h"
 #include "admin/mfa_web.h"
@@ -282,6 +283,8 @@ page_account_create(struct request *req)
 
 /* The detail page: facts, the edit form, disable or enable, and the password reset. notice is
  * a translated message shown on top (or NULL); temp a temporary password to show once. */
+static void tokens_section(struct request *req, const struct account *acc);
+
 static void
 account_page(struct request *req, const struct account *acc, const struct errs *e,
              const char *notice, const char *temp)
@@ -361,7 +364,142 @@ account_page(struct request *req, const struct account *acc, const struct errs *
                     acc->version,
                     acc->disabled ? _(L, "Enable the account") : _(L, "Disable the account"));
         mfa_account_section(req, acc->id, acc->version);
+        tokens_section(req, acc);
         page_end(req);
+}
+
+/* "2026-12-01 20:47 UTC" from unix seconds. */
+static const char *
+unix_time_text(struct request *req, long long t)
+{
+        time_t tt = (time_t)t;
+        struct tm tm;
+        gmtime_r(&tt, &tm);
+        char out[32];
+        strftime(out, sizeof(out), "%Y-%m-%d %H:%M UTC", &tm);
+        return arena_strdup(req->arena, out);
+}
+
+/* The account's API tokens (never the tokens themselves), each revocable, and a form for a
+ * new one. */
+static void
+tokens_section(struct request *req, const struct account *acc)
+{
+        enum lang L = req->lang;
+        struct buf *b = &req->out;
+        struct api_token_info *t = NULL;
+        size_t n = 0;
+        if (auth_token_list(req->db, req->arena, acc->id, &t, &n) != 0)
+                return;
+        html_printf(b, "<section class=\"panel\" id=\"tokens\"><h2>%s</h2><p>%s</p>",
+                    _(L, "API tokens"),
+                    _(L, "A token lets a program use the API as this person, without the second "
+                         "factor, until it expires or is revoked."));
+        if (n == 0)
+                html_printf(b, "<p class=\"empty\">%s</p>", _(L, "No API token."));
+        else {
+                html_printf(b,
+                            "<div class=\"table-wrap\"><table class=\"list\"><thead><tr>"
+                            "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+                            "<th scope=\"col\">%s</th><th scope=\"col\"></th></tr></thead><tbody>",
+                            _(L, "Label"), _(L, "Created"), _(L, "Expires"));
+                long long now = (long long)time(NULL);
+                for (size_t i = 0; i < n; i++) {
+                        html_printf(b,
+                                    "<tr><th scope=\"row\" data-label=\"%s\"><bdi>%s</bdi></th>"
+                                    "<td data-label=\"%s\" class=\"ltr\"><bdi>%s</bdi></td>"
+                                    "<td data-label=\"%s\" class=\"ltr\"><bdi>%s</bdi>",
+                                    _(L, "Label"), t[i].label[0] ? t[i].label : "—",
+                                    _(L, "Created"), unix_time_text(req, t[i].created_at),
+                                    _(L, "Expires"), unix_time_text(req, t[i].expires_at));
+                        if (t[i].expires_at <= now)
+                                html_printf(b, " <span class=\"badge badge-dissolved\">%s</span>",
+                                            _(L, "Expired"));
+                        html_printf(b,
+                                    "</td><td><form method=\"post\" action=\"/admin/tokens/%lld/"
+                                    "revoke\">",
+                                    t[i].id);
+                        page_csrf(req);
+                        html_printf(b, "<button>%s</button></form></td></tr>", _(L, "Revoke"));
+                }
+                html_raw_trusted(b, "</tbody></table></div>");
+        }
+        if (!acc->disabled) {
+                html_printf(b,
+                            "<form method=\"post\" action=\"/admin/users/%lld/tokens\" "
+                            "class=\"record\" novalidate>",
+                            acc->id);
+                page_csrf(req);
+                struct form_field label = {.name = "label",
+                                           .label = _(L, "What the token is for"),
+                                           .maxlen = 100,
+                                           .dir = "auto"};
+                struct form_field days = {.name = "days",
+                                          .label = _(L, "Valid for (days)"),
+                                          .value = "90",
+                                          .type = "number",
+                                          .required = 1,
+                                          .extra = "min=\"1\" max=\"3650\" inputmode=\"numeric\""};
+                form_input(req, &label, NULL);
+                form_input(req, &days, NULL);
+                html_printf(b, "<div class=\"form-actions\"><button>%s</button></div></form>",
+                            _(L, "Create a token"));
+        }
+        html_raw_trusted(b, "</section>");
+}
+
+void
+page_token_create(struct request *req)
+{
+        enum lang L = req->lang;
+        struct account acc;
+        if (account_store_get(req->db, req->id, req->arena, &acc) != STORE_OK) {
+                reply_error(req, ERR_NOT_FOUND, NULL, NULL, 0);
+                return;
+        }
+        struct errs e;
+        errs_init(&e, req->arena, L);
+        const char *label = v_text(&e, "label", req_form(req, "label"), 0, 100, 0);
+        long long days = 0;
+        v_int(&e, "days", req_form(req, "days"), 1, 1, TOKEN_DAYS_MAX, TOKEN_DAYS_DEFAULT, &days);
+        if (e.n == 0 && acc.disabled)
+                errs_add(&e, "days", "A disabled account cannot get a token.");
+        if (e.n) {
+                reply_error(req, ERR_VALIDATION, NULL, e.list, e.n);
+                return;
+        }
+        char *token = auth_token_create(req->db, req->arena, acc.login, (int)days, label);
+        if (token == NULL) {
+                reply_error(req, ERR_INTERNAL, NULL, NULL, 0);
+                return;
+        }
+        page_begin(req, _(L, "API tokens"), "accounts");
+        html_printf(&req->out,
+                    "<div class=\"panel\"><h1>%s</h1><p>%s</p><p class=\"ltr\"><code "
+                    "id=\"new-token\">%s</code></p><p><a href=\"/admin/users/%lld#tokens\">%s</a>"
+                    "</p></div>",
+                    _(L, "API tokens"),
+                    _(L, "Copy this token now: it is shown once, and only its fingerprint is "
+                         "kept."),
+                    token, acc.id, _(L, "Back to the account"));
+        page_end(req);
+        req->cache = "no-store";
+}
+
+void
+page_token_revoke(struct request *req)
+{
+        long long uid = 0;
+        int done = auth_token_revoke(req->db, req->id, &uid);
+        if (done < 0) {
+                reply_error(req, ERR_INTERNAL, NULL, NULL, 0);
+                return;
+        }
+        if (done == 0) {
+                reply_error(req, ERR_NOT_FOUND, NULL, NULL, 0);
+                return;
+        }
+        reply_redirect(req, arena_printf(req->arena, "/admin/users/%lld#tokens", uid));
 }
 
 static int

@@ -10,14 +10,13 @@ static json_t *
 entry_json(const struct audit_entry *e)
 {
         json_t *detail = json_loads(e->detail, 0, NULL);
-        return json_pack("{s:I, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s}", "id",
-                         (json_int_t)e->id, "at", e->at, "user_id",
-                         e->user_id > 0 ? json_integer(e->user_id) : json_null(), "login",
-                         e->login, "ip", e->ip, "action", e->action, "entity",
-                         e->entity[0] ? json_string(e->entity) : json_null(), "entity_id",
-                         e->entity_id > 0 ? json_integer(e->entity_id) : json_null(), "detail",
-                         detail ? detail : json_object(), "prev_hash", e->prev_hash, "hash",
-                         e->hash);
+        return json_pack(
+            "{s:I, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s}", "id", (json_int_t)e->id,
+            "at", e->at, "user_id", e->user_id > 0 ? json_integer(e->user_id) : json_null(),
+            "login", e->login, "ip", e->ip, "action", e->action, "entity",
+            e->entity[0] ? json_string(e->entity) : json_null(), "entity_id",
+            e->entity_id > 0 ? json_integer(e->entity_id) : json_null(), "detail",
+            detail ? detail : json_object(), "prev_hash", e->prev_hash, "hash", e->hash);
 }
 
 void
@@ -58,7 +57,8 @@ api_audit_verify(struct request *req)
                 return;
         }
         if (n >= 0)
-                reply_json(req, 200, json_pack("{s:b, s:I}", "intact", 1, "entries", (json_int_t)n));
+                reply_json(req, 200,
+                           json_pack("{s:b, s:I}", "intact", 1, "entries", (json_int_t)n));
         else
                 reply_json(req, 200,
                            json_pack("{s:b, s:I, s:s}", "intact", 0, "broken_at", (json_int_t)bad,

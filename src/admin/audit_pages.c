@@ -113,8 +113,7 @@ audit_filter_from_query(struct request *req, struct audit_filter *f, struct errs
         f->login = v_text(e, "login", req_query_str(req, "login"), 0, 64, 0);
         f->entity = v_text(e, "entity", req_query_str(req, "entity"), 0, 64, 0);
         f->action = v_text(e, "action", req_query_str(req, "action"), 0, 64, 0);
-        v_int(e, "entity_id", req_query_str(req, "entity_id"), 0, 1, (1LL << 62), 0,
-              &f->entity_id);
+        v_int(e, "entity_id", req_query_str(req, "entity_id"), 0, 1, (1LL << 62), 0, &f->entity_id);
         struct date from, to;
         int has_from = 0, has_to = 0;
         if (v_date(e, "from", req_query_str(req, "from"), 0, &from, &has_from) == 0 && has_from)
@@ -179,7 +178,8 @@ detail_html(struct request *req, const char *detail)
         json_t *v;
         if (json_is_object(changes)) {
                 html_raw_trusted(b, "<ul class=\"changes\">");
-                json_object_foreach(changes, k, v) {
+                json_object_foreach(changes, k, v)
+                {
                         const json_t *before = json_array_get(v, 0), *after = json_array_get(v, 1);
                         field_html(req, k);
                         /* An empty side (a field set for the first time, or cleared) shows
@@ -194,7 +194,8 @@ detail_html(struct request *req, const char *detail)
                 html_raw_trusted(b, "</ul>");
         } else if (json_is_object(d) && json_object_size(d) > 0) {
                 html_raw_trusted(b, "<ul class=\"changes\">");
-                json_object_foreach(d, k, v) {
+                json_object_foreach(d, k, v)
+                {
                         field_html(req, k);
                         html_printf(b, "<bdi>%s</bdi></li>", value_text(req, v));
                 }
@@ -418,10 +419,10 @@ page_audit_verify(struct request *req)
                                               "matching its fingerprint and the one before it."),
                                          i18n_int(req->arena, L, n)));
         } else {
-                const char *reason =
-                    strstr(why, "missing")  ? _(L, "entries before it are missing")
-                    : strstr(why, "link")   ? _(L, "it does not link to the entry before it")
-                                            : _(L, "its content does not match its fingerprint");
+                const char *reason = strstr(why, "missing") ? _(L, "entries before it are missing")
+                                     : strstr(why, "link")
+                                         ? _(L, "it does not link to the entry before it")
+                                         : _(L, "its content does not match its fingerprint");
                 html_printf(b, "<div class=\"panel notice error\" role=\"alert\"><p>%s</p>",
                             arena_printf(req->arena,
                                          _(L, "The chain is broken at entry %s: %s. The trail "
@@ -453,7 +454,8 @@ audit_history_section(struct request *req, const char *entity, long long id)
         else
                 entries_table(req, items, n, 0);
         if (user_can(req->user, PERM_ADMIN))
-                html_printf(b, "<p><a href=\"/admin/audit?entity=%s&amp;entity_id=%lld\">%s</a></p>",
+                html_printf(b,
+                            "<p><a href=\"/admin/audit?entity=%s&amp;entity_id=%lld\">%s</a></p>",
                             entity, id, _(L, "The whole trail of this record"));
         html_raw_trusted(b, "</section>");
 }

@@ -7,8 +7,8 @@
 #include "core/db.h"
 #include "registry/store.h"
 
-#define ENTRY_COLUMNS                                                                       \
-        "id, at, COALESCE(user_id, 0), login, ip, action, entity, COALESCE(entity_id, 0),"  \
+#define ENTRY_COLUMNS                                                                              \
+        "id, at, COALESCE(user_id, 0), login, ip, action, entity, COALESCE(entity_id, 0),"         \
         " detail, prev_hash, hash"
 
 static void
@@ -53,15 +53,14 @@ audit_store_list(struct db *db, struct arena *a, const struct audit_filter *f, l
 {
         /* One literal for every combination of filters; the date bounds compare as text
          * ("2026-12-01" sorts before "2026-12-01T..."), the upper one as the next day. */
-        sqlite3_stmt *st = db_stmt(
-            db, "SELECT " ENTRY_COLUMNS " FROM audit_log"
-                " WHERE (:login = '' OR login = :login)"
-                " AND (:entity = '' OR entity = :entity)"
-                " AND (:eid = 0 OR entity_id = :eid)"
-                " AND (:action = '' OR action = :action)"
-                " AND (:from = '' OR at >= :from)"
-                " AND (:to = '' OR at < date(:to, '+1 day'))"
-                " ORDER BY id DESC LIMIT :lim OFFSET :off");
+        sqlite3_stmt *st = db_stmt(db, "SELECT " ENTRY_COLUMNS " FROM audit_log"
+                                       " WHERE (:login = '' OR login = :login)"
+                                       " AND (:entity = '' OR entity = :entity)"
+                                       " AND (:eid = 0 OR entity_id = :eid)"
+                                       " AND (:action = '' OR action = :action)"
+                                       " AND (:from = '' OR at >= :from)"
+                                       " AND (:to = '' OR at < date(:to, '+1 day'))"
+                                       " ORDER BY id DESC LIMIT :lim OFFSET :off");
         if (st == NULL || db_bind_text(st, ":login", f->login ? f->login : "") ||
             db_bind_text(st, ":entity", f->entity ? f->entity : "") ||
             db_bind_int(st, ":eid", f->entity_id) ||

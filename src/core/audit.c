@@ -66,8 +66,8 @@ int
 audit_column_is_secret(const char *column)
 {
         /* "_hash" covers password_hash; must_change_password stays a readable flag. */
-        static const char *const marks[] = {"_hash", "secret", "national_id", "token", "recovery",
-                                            "key"};
+        static const char *const marks[] = {"_hash", "secret",   "national_id",
+                                            "token", "recovery", "key"};
         for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
                 if (strstr(column, marks[i]))
                         return 1;
@@ -95,7 +95,8 @@ audit_diff(const char *before_json, const char *after_json)
         const json_t *keys = after ? after : before;
         const char *col;
         json_t *unused;
-        json_object_foreach((json_t *)keys, col, unused) {
+        json_object_foreach((json_t *)keys, col, unused)
+        {
                 (void)unused;
                 json_t *b = before ? json_object_get(before, col) : NULL;
                 json_t *a = after ? json_object_get(after, col) : NULL;
@@ -107,8 +108,10 @@ audit_diff(const char *before_json, const char *after_json)
                 }
                 json_t *pair = json_array();
                 if (audit_column_is_secret(col)) {
-                        json_array_append_new(pair, has_value(b) ? json_string("***") : json_null());
-                        json_array_append_new(pair, has_value(a) ? json_string("***") : json_null());
+                        json_array_append_new(pair,
+                                              has_value(b) ? json_string("***") : json_null());
+                        json_array_append_new(pair,
+                                              has_value(a) ? json_string("***") : json_null());
                 } else {
                         json_array_append(pair, b ? b : json_null());
                         json_array_append(pair, a ? a : json_null());
@@ -230,8 +233,9 @@ sql_audit_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static int
 table_is_audited(const char *t)
 {
-        static const char *const skip[] = {"audit_log", "schema_migration", "session",
-                                           "login_failure", "region", "province", "commune"};
+        static const char *const skip[] = {"audit_log",     "schema_migration", "session",
+                                           "login_pending", "login_failure",    "region",
+                                           "province",      "commune"};
         if (strncmp(t, "sqlite_", 7) == 0)
                 return 0;
         for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
@@ -292,17 +296,17 @@ put_row_object(struct buf *b, const char *row, const char *const *cols, const in
 
 /* The part every trigger and audit_event share: compute the next id and the previous hash,
  * then insert with the hash of the whole entry. */
-#define AUDIT_INSERT_HEAD                                                                     \
-        "INSERT INTO audit_log (id, at, user_id, login, ip, action, entity, entity_id,"  \
-        " detail, prev_hash, hash)"                                                           \
-        " SELECT v.id, v.at, v.uid, v.login, v.ip, v.action, v.entity, v.eid, v.detail,"      \
-        " v.prev, audit_hash(v.id, v.at, v.uid, v.login, v.ip, v.action, v.entity, v.eid,"    \
-        " v.detail, v.prev)"                                                                  \
-        " FROM (SELECT COALESCE(l.id, 0) + 1 AS id, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') AS at," \
+#define AUDIT_INSERT_HEAD                                                                          \
+        "INSERT INTO audit_log (id, at, user_id, login, ip, action, entity, entity_id,"            \
+        " detail, prev_hash, hash)"                                                                \
+        " SELECT v.id, v.at, v.uid, v.login, v.ip, v.action, v.entity, v.eid, v.detail,"           \
+        " v.prev, audit_hash(v.id, v.at, v.uid, v.login, v.ip, v.action, v.entity, v.eid,"         \
+        " v.detail, v.prev)"                                                                       \
+        " FROM (SELECT COALESCE(l.id, 0) + 1 AS id, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') AS at,"  \
         " audit_user() AS uid, audit_login() AS login, audit_ip() AS ip,"
-#define AUDIT_INSERT_TAIL                                                                     \
-        " COALESCE(l.hash, '" AUDIT_GENESIS "') AS prev"                                      \
-        " FROM (SELECT 1) LEFT JOIN (SELECT id, hash FROM main.audit_log"                     \
+#define AUDIT_INSERT_TAIL                                                                          \
+        " COALESCE(l.hash, '" AUDIT_GENESIS "') AS prev"                                           \
+        " FROM (SELECT 1) LEFT JOIN (SELECT id, hash FROM main.audit_log"                          \
         " ORDER BY id DESC LIMIT 1) AS l) AS v WHERE v.detail IS NOT NULL"
 
 static int
@@ -391,8 +395,8 @@ audit_install(struct db *db)
         };
         for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++)
                 if (sqlite3_create_function(db->h, fns[i].name, fns[i].nargs,
-                                            SQLITE_UTF8 | fns[i].flags, db,
-                                            fns[i].fn, NULL, NULL) != SQLITE_OK) {
+                                            SQLITE_UTF8 | fns[i].flags, db, fns[i].fn, NULL,
+                                            NULL) != SQLITE_OK) {
                         log_error("audit: cannot register %s: %s", fns[i].name,
                                   sqlite3_errmsg(db->h));
                         return -1;
@@ -434,9 +438,11 @@ audit_event(struct db *db, const char *action, const char *entity, long long ent
         int own_tx = sqlite3_get_autocommit(db->h);
         if (own_tx && db_begin(db) != 0)
                 return -1;
-        sqlite3_stmt *st =
-            db_stmt(db, AUDIT_INSERT_HEAD " :action AS action, :entity AS entity, :eid AS eid,"
-                                          " :detail AS detail," AUDIT_INSERT_TAIL);
+        /* A literal built from the two halves every trigger shares. */
+        static const char sql[] =
+            AUDIT_INSERT_HEAD " :action AS action, :entity AS entity,"
+                              " :eid AS eid, :detail AS detail," AUDIT_INSERT_TAIL;
+        sqlite3_stmt *st = db_stmt(db, sql);
         if (st == NULL || db_bind_text(st, ":action", action) ||
             db_bind_text(st, ":entity", entity ? entity : "") ||
             (entity_id > 0 ? db_bind_int(st, ":eid", entity_id) : db_bind_null(st, ":eid")) ||

@@ -16,16 +16,16 @@ struct db;
 struct arena;
 
 /* The hash of the entry before the first one. */
-#define AUDIT_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+#define AUDIT_GENESIS  "0000000000000000000000000000000000000000000000000000000000000000"
 #define AUDIT_HASH_HEX 65 /* 32-byte BLAKE2b as hex, with its NUL */
 
 /* One entry, as stored. detail is JSON: for writes {"changes": {"field": [before, after]}}
  * (before is null on insert, after is null on delete); for events what the event says. */
 struct audit_entry {
         long long id;
-        const char *at; /* UTC, "YYYY-MM-DDTHH:MM:SS.sssZ" */
+        const char *at;    /* UTC, "YYYY-MM-DDTHH:MM:SS.sssZ" */
         long long user_id; /* 0 when no user (a failed login, the command line) */
-        const char *login;  /* as known at the time ("cli:..." for the command line) */
+        const char *login; /* as known at the time ("cli:..." for the command line) */
         const char *ip;
         const char *action; /* insert, update, delete, login, login_failed, logout, refused... */
         const char *entity; /* table name, or "" */

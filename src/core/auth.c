@@ -106,6 +106,19 @@ auth_password_has_login(const char *password, const char *login)
         return 0;
 }
 
+static long long session_idle = SESSION_IDLE_SECONDS, session_max = SESSION_MAX_SECONDS;
+
+int
+auth_set_session_limits(long long idle_seconds, long long max_seconds)
+{
+        if (idle_seconds < 60 || idle_seconds > SESSION_IDLE_LIMIT || max_seconds < 60 ||
+            max_seconds > SESSION_MAX_LIMIT || idle_seconds > max_seconds)
+                return -1;
+        session_idle = idle_seconds;
+        session_max = max_seconds;
+        return 0;
+}
+
 static pthread_mutex_t cracklib_lock = PTHREAD_MUTEX_INITIALIZER;
 
 const char *
@@ -470,8 +483,8 @@ auth_session_start(struct db *db, struct arena *a, long long user_id, char **csr
         /* Expired sessions are swept at each login: cheap, and no timer thread is needed. */
         st = db_stmt(db, "DELETE FROM session WHERE last_seen < :idle OR created_at < :max");
         if (st) {
-                db_bind_int(st, ":idle", now - SESSION_IDLE_SECONDS);
-                db_bind_int(st, ":max", now - SESSION_MAX_SECONDS);
+                db_bind_int(st, ":idle", now - session_idle);
+                db_bind_int(st, ":max", now - session_max);
                 sqlite3_step(st);
                 sqlite3_reset(st);
         }
@@ -539,7 +552,7 @@ auth_session_user(struct db *db, struct arena *a, const char *session_id, const 
         *csrf = db_col_text(a, st, 1);
         long long created = db_col_int(st, 2), seen = db_col_int(st, 3);
         sqlite3_reset(st);
-        if (now - seen > SESSION_IDLE_SECONDS || now - created > SESSION_MAX_SECONDS)
+        if (now - seen > session_idle || now - created > session_max)
                 return NULL;
         if (now - seen >= 60) { /* touch at most once a minute: fewer writes */
                 st = db_stmt(db, "UPDATE session SET last_seen = :now WHERE id_hash = :h");
@@ -565,8 +578,10 @@ auth_session_end(struct db *db, struct arena *a, const char *session_id)
 }
 
 char *
-auth_token_create(struct db *db, struct arena *a, const char *login)
+auth_token_create(struct db *db, struct arena *a, const char *login, int days, const char *label)
 {
+        if (days < 1 || days > TOKEN_DAYS_MAX)
+                return NULL;
         sqlite3_stmt *st = db_stmt(db, "SELECT id FROM app_user WHERE login = :l AND disabled = 0");
         if (st == NULL)
                 return NULL;
@@ -578,13 +593,17 @@ auth_token_create(struct db *db, struct arena *a, const char *login)
         long long uid = db_col_int(st, 0);
         sqlite3_reset(st);
         char *token = arena_printf(a, "mq_%s", auth_random_hex(a, 24));
-        st = db_stmt(db, "INSERT INTO api_token (token_hash, user_id, created_at)"
-                         " VALUES (:h, :u, :now)");
+        st =
+            db_stmt(db, "INSERT INTO api_token (token_hash, user_id, created_at, expires_at, label)"
+                        " VALUES (:h, :u, :now, :exp, :label)");
         if (st == NULL)
                 return NULL;
+        long long now = (long long)time(NULL);
         db_bind_text(st, ":h", auth_token_hash(a, token));
         db_bind_int(st, ":u", uid);
-        db_bind_int(st, ":now", (long long)time(NULL));
+        db_bind_int(st, ":now", now);
+        db_bind_int(st, ":exp", now + (long long)days * 86400);
+        db_bind_text(st, ":label", label ? label : "");
         int rc = sqlite3_step(st);
         sqlite3_reset(st);
         return rc == SQLITE_DONE ? token : NULL;
@@ -593,15 +612,72 @@ auth_token_create(struct db *db, struct arena *a, const char *login)
 struct user *
 auth_token_user(struct db *db, struct arena *a, const char *token)
 {
-        sqlite3_stmt *st = db_stmt(db, "SELECT user_id FROM api_token WHERE token_hash = :h");
+        sqlite3_stmt *st = db_stmt(db, "SELECT user_id FROM api_token WHERE token_hash = :h"
+                                       " AND expires_at > :now");
         if (st == NULL)
                 return NULL;
         db_bind_text(st, ":h", auth_token_hash(a, token));
+        db_bind_int(st, ":now", (long long)time(NULL));
         long long uid = -1;
         if (sqlite3_step(st) == SQLITE_ROW)
                 uid = db_col_int(st, 0);
         sqlite3_reset(st);
         return uid > 0 ? auth_load_user(db, a, uid) : NULL;
+}
+
+int
+auth_token_list(struct db *db, struct arena *a, long long user_id, struct api_token_info **out,
+                size_t *n)
+{
+        *out = NULL;
+        *n = 0;
+        sqlite3_stmt *st = db_stmt(db, "SELECT t.rowid, t.user_id, u.login, t.label, t.created_at,"
+                                       " t.expires_at FROM api_token t JOIN app_user u"
+                                       " ON u.id = t.user_id WHERE (:u = 0 OR t.user_id = :u)"
+                                       " ORDER BY t.rowid DESC");
+        if (st == NULL)
+                return -1;
+        db_bind_int(st, ":u", user_id);
+        size_t cap = 16;
+        struct api_token_info *v = arena_alloc(a, cap * sizeof(*v));
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+                if (*n == cap) {
+                        struct api_token_info *w = arena_alloc(a, 2 * cap * sizeof(*w));
+                        memcpy(w, v, cap * sizeof(*w));
+                        v = w;
+                        cap *= 2;
+                }
+                v[*n] = (struct api_token_info){
+                    .id = db_col_int(st, 0),
+                    .user_id = db_col_int(st, 1),
+                    .login = db_col_text(a, st, 2),
+                    .label = db_col_text(a, st, 3),
+                    .created_at = db_col_int(st, 4),
+                    .expires_at = db_col_int(st, 5),
+                };
+                (*n)++;
+        }
+        sqlite3_reset(st);
+        *out = v;
+        return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+auth_token_revoke(struct db *db, long long id, long long *user_id)
+{
+        sqlite3_stmt *st = db_stmt(db, "DELETE FROM api_token WHERE rowid = :id RETURNING user_id");
+        if (st == NULL)
+                return -1;
+        db_bind_int(st, ":id", id);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW && user_id)
+                *user_id = db_col_int(st, 0);
+        int done = rc == SQLITE_ROW;
+        while (rc == SQLITE_ROW)
+                rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? done : -1;
 }
 
 int

@@ -8,8 +8,20 @@ struct arena;
 struct db;
 struct user;
 
+/* Session lifetimes: the defaults, and the most `serve --session-idle/--session-max` may set
+ * (what a sweep of dead sessions may rely on). */
 #define SESSION_IDLE_SECONDS (30 * 60)
 #define SESSION_MAX_SECONDS  (12 * 60 * 60)
+#define SESSION_IDLE_LIMIT   (4 * 60 * 60)
+#define SESSION_MAX_LIMIT    (24 * 60 * 60)
+
+/* API tokens live 90 days unless created for another number of days (at most ten years). */
+#define TOKEN_DAYS_DEFAULT 90
+#define TOKEN_DAYS_MAX     3650
+
+/* Sets the idle and absolute session lifetimes of this process (seconds, within 60 and the
+ * limits above). Returns 0, or -1 and changes nothing. */
+int auth_set_session_limits(long long idle_seconds, long long max_seconds);
 
 /* Initialises libsodium and reads MURAFIQ_THROTTLE_SCALE (once). Returns 0 or -1. */
 int auth_init(void);
@@ -89,10 +101,25 @@ struct user *auth_session_user(struct db *db, struct arena *a, const char *sessi
                                const char **csrf);
 void auth_session_end(struct db *db, struct arena *a, const char *session_id);
 
-/* Creates an API token for login: returns it (printed once), or NULL. */
-char *auth_token_create(struct db *db, struct arena *a, const char *login);
-/* Loads the user of a bearer token, or NULL. */
+/* Creates an API token for login, valid days days (1 to TOKEN_DAYS_MAX), with a label saying
+ * what it is for: returns it (shown once, stored only as a hash), or NULL. */
+char *auth_token_create(struct db *db, struct arena *a, const char *login, int days,
+                        const char *label);
+/* Loads the user of a bearer token that has not expired, or NULL. */
 struct user *auth_token_user(struct db *db, struct arena *a, const char *token);
+
+/* An API token as the admin sees it: never the token itself. */
+struct api_token_info {
+        long long id;
+        long long user_id;
+        const char *login, *label;
+        long long created_at, expires_at; /* unix seconds */
+};
+/* The tokens of one user (user_id > 0) or of everyone (0), newest first. Returns 0 or -1. */
+int auth_token_list(struct db *db, struct arena *a, long long user_id, struct api_token_info **out,
+                    size_t *n);
+/* Revokes (deletes) token id. Returns 1 when done, 0 when there is no such token, -1. */
+int auth_token_revoke(struct db *db, long long id, long long *user_id);
 
 /* Loads user id with role, language and regions, or NULL when missing or disabled. */
 struct user *auth_load_user(struct db *db, struct arena *a, long long id);

@@ -639,8 +639,8 @@ privacy_store_purge(struct db *db, struct date as_of, int dry_run, struct purge_
             db_stmt(db, "DELETE FROM session WHERE last_seen < :idle OR created_at < :max");
         if (st == NULL)
                 goto fail;
-        db_bind_int(st, ":idle", midnight - SESSION_IDLE_SECONDS);
-        db_bind_int(st, ":max", midnight - SESSION_MAX_SECONDS);
+        db_bind_int(st, ":idle", midnight - SESSION_IDLE_LIMIT);
+        db_bind_int(st, ":max", midnight - SESSION_MAX_LIMIT);
         if (sqlite3_step(st) != SQLITE_DONE) {
                 sqlite3_reset(st);
                 goto fail;

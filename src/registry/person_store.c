@@ -712,9 +712,9 @@ sqlite3_stmt *
 person_store_export_cursor(struct db *db, const struct scope *scope)
 {
         /* An export is not essential: people who objected are left out (law 09-08, art. 9). */
-        sqlite3_stmt *st = db_stmt(db, "SELECT " PERSON_COLUMNS " FROM person WHERE " SCOPE_SQL(
-                                           "region_code") " AND " PRIVACY_NOT_OBJECTED_SQL("person.id")
-                                                          " ORDER BY id");
+        sqlite3_stmt *st = db_stmt(
+            db, "SELECT " PERSON_COLUMNS " FROM person WHERE " SCOPE_SQL(
+                    "region_code") " AND " PRIVACY_NOT_OBJECTED_SQL("person.id") " ORDER BY id");
         if (st)
                 store_bind_scope(st, scope);
         return st;

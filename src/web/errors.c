@@ -39,8 +39,8 @@ reply_error(struct request *req, enum app_error err, const char *message,
          * checks, and the stores' region checks of writes, all come through here). */
         if (err == ERR_FORBIDDEN && req->db)
                 audit_event_pairs(req->db, "refused", "", 0, "method",
-                                  req->method == METHOD_GET    ? "GET"
-                                  : req->method == METHOD_POST ? "POST"
+                                  req->method == METHOD_GET     ? "GET"
+                                  : req->method == METHOD_POST  ? "POST"
                                   : req->method == METHOD_PATCH ? "PATCH"
                                                                 : "OTHER",
                                   "path", req->path, NULL);

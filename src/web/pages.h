@@ -183,6 +183,8 @@ void page_account_update(struct request *req);
 void page_account_disable(struct request *req);
 void page_account_enable(struct request *req);
 void page_account_password(struct request *req);
+void page_token_create(struct request *req);
+void page_token_revoke(struct request *req);
 void page_own_password(struct request *req);
 void page_own_password_post(struct request *req);
 
@@ -200,6 +202,7 @@ void page_audit_list(struct request *req);
 void page_audit_verify(struct request *req);
 void api_audit_list(struct request *req);
 void api_audit_verify(struct request *req);
+
 /* admin/mfa_pages.c: the second factor (one's own setup, the login's second step, the policy) */
 void page_security(struct request *req);
 void page_security_setup(struct request *req);
@@ -218,7 +221,6 @@ void api_account_totp_reset(struct request *req);
  * cookie, a redirect to /login/totp) and returns 1; returns 0 when the factor is off (the caller
  * starts the session), -1 on error (nothing answered). */
 int mfa_login_second_step(struct request *req, long long user_id, const char *next);
-
 
 /* privacy/privacy_pages.c, privacy/privacy_api.c, registry/person_csv.c: law 09-08 */
 void page_processing_list(struct request *req);

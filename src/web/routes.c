@@ -208,6 +208,8 @@ const struct route routes[] = {
     {METHOD_POST, "/admin/users/{id}/disable", page_account_disable, 0, PERM_ADMIN},
     {METHOD_POST, "/admin/users/{id}/enable", page_account_enable, 0, PERM_ADMIN},
     {METHOD_POST, "/admin/users/{id}/password", page_account_password, 0, PERM_ADMIN},
+    {METHOD_POST, "/admin/users/{id}/tokens", page_token_create, 0, PERM_ADMIN},
+    {METHOD_POST, "/admin/tokens/{id}/revoke", page_token_revoke, 0, PERM_ADMIN},
     {METHOD_GET, "/account/password", page_own_password, 0, PERM_NONE},
     {METHOD_POST, "/account/password", page_own_password_post, 0, PERM_NONE},
     {METHOD_GET, "/api/v1/users", api_account_list, ROUTE_API, PERM_ADMIN},
@@ -217,6 +219,7 @@ const struct route routes[] = {
     {METHOD_POST, "/api/v1/users/{id}/disable", api_account_disable, ROUTE_API, PERM_ADMIN},
     {METHOD_POST, "/api/v1/users/{id}/enable", api_account_enable, ROUTE_API, PERM_ADMIN},
     {METHOD_POST, "/api/v1/users/{id}/password", api_account_password, ROUTE_API, PERM_ADMIN},
+
     /* the second factor (src/admin/mfa_pages.c) */
     {METHOD_GET, "/login/totp", page_login_totp, ROUTE_PUBLIC, PERM_NONE},
     {METHOD_POST, "/login/totp", page_login_totp_post, ROUTE_PUBLIC, PERM_NONE},
@@ -232,12 +235,6 @@ const struct route routes[] = {
     {METHOD_PATCH, "/api/v1/second-factor-policy", api_security_policy_patch, ROUTE_API,
      PERM_ADMIN},
     {METHOD_POST, "/api/v1/users/{id}/totp-reset", api_account_totp_reset, ROUTE_API, PERM_ADMIN},
-
-    /* the audit trail (src/admin/audit_*.c) */
-    {METHOD_GET, "/admin/audit", page_audit_list, 0, PERM_ADMIN},
-    {METHOD_GET, "/admin/audit/verify", page_audit_verify, 0, PERM_ADMIN},
-    {METHOD_GET, "/api/v1/audit", api_audit_list, ROUTE_API, PERM_ADMIN},
-    {METHOD_GET, "/api/v1/audit/verify", api_audit_verify, ROUTE_API, PERM_ADMIN},
 
     /* personal data, law 09-08 (src/privacy/, registry/person_csv.c) */
     {METHOD_GET, "/admin/processing", page_processing_list, 0, PERM_ADMIN},
@@ -256,14 +253,18 @@ const struct route routes[] = {
     {METHOD_POST, "/people/{id}/objection", page_objection_set, 0, PERM_PERSON_WRITE},
     {METHOD_POST, "/people/{id}/objection/lift", page_objection_lift, 0, PERM_PERSON_WRITE},
     {METHOD_GET, "/api/v1/people/{id}/consents", api_consent_list, ROUTE_API, PERM_PERSON_READ},
-    {METHOD_POST, "/api/v1/people/{id}/consents", api_consent_create, ROUTE_API,
-     PERM_PERSON_WRITE},
+    {METHOD_POST, "/api/v1/people/{id}/consents", api_consent_create, ROUTE_API, PERM_PERSON_WRITE},
     {METHOD_POST, "/api/v1/people/{id}/consents/withdraw", api_consent_withdraw, ROUTE_API,
      PERM_PERSON_WRITE},
-    {METHOD_POST, "/api/v1/people/{id}/objection", api_objection_set, ROUTE_API,
-     PERM_PERSON_WRITE},
+    {METHOD_POST, "/api/v1/people/{id}/objection", api_objection_set, ROUTE_API, PERM_PERSON_WRITE},
     {METHOD_POST, "/api/v1/people/{id}/objection/lift", api_objection_lift, ROUTE_API,
      PERM_PERSON_WRITE},
+
+    /* the audit trail (src/admin/audit_*.c) */
+    {METHOD_GET, "/admin/audit", page_audit_list, 0, PERM_ADMIN},
+    {METHOD_GET, "/admin/audit/verify", page_audit_verify, 0, PERM_ADMIN},
+    {METHOD_GET, "/api/v1/audit", api_audit_list, ROUTE_API, PERM_ADMIN},
+    {METHOD_GET, "/api/v1/audit/verify", api_audit_verify, ROUTE_API, PERM_ADMIN},
 
     {0, NULL, NULL, 0, PERM_NONE},
 };

@@ -14,6 +14,7 @@ import {
   cleanupDirs,
   coopData,
   loggedIn,
+  newTokenId,
   orgData,
   parseRoutes,
   personData,
@@ -68,6 +69,7 @@ const KINDS = [
   [/^\/(public\/)?draws\/\{id\}/, 'draw', null],
   [/^\/(admin\/)?users\/\{id\}/, 'user', null],
   [/^\/(admin\/)?processing\/\{id\}/, 'processing', null],
+  [/^\/admin\/tokens\/\{id\}/, 'token', null],
 ];
 
 /** GET routes whose query names a record: the region rule applies to that record. */
@@ -121,6 +123,8 @@ const WRITE_PROBE = {
   'POST /admin/users/{id}/totp-reset': 400, // no version, checked before the record
   'POST /api/v1/users/{id}/totp-reset': 422, // an unknown field, checked before the record
   'POST /login/totp': 303, // already logged in
+  'POST /admin/users/{id}/tokens': 422, // no number of days
+  'POST /admin/tokens/{id}/revoke': 303, // a button: revoked (each cell has a token of its own)
   'POST /people/{id}/objection/lift': 303, // a button: lifted (each cell has a record of its own)
   // Lifted too: this handler ignores its body, unlike the other API writes (reported).
   'POST /api/v1/people/{id}/objection/lift': 200,
@@ -265,6 +269,7 @@ before(async () => {
   const proc = (await admin.api('GET', '/api/v1/processing')).json().items;
   assert.ok(proc.length, 'the register of processing activities has rows');
   ids.processing = { own: proc[0].id };
+  ids.token = { own: await newTokenId(env.db) };
   ids.user = { own: (await mk('/api/v1/users', { login: uniqueWord('az').toLowerCase().slice(0, 30), role: 'coach', password: 'authz-temporary-2026' })).id };
 });
 
@@ -336,6 +341,7 @@ function cellsOf(route) {
 const FRESH = {
   'POST /people/{id}/objection/lift': async (region) => objectedPerson(region),
   'POST /api/v1/people/{id}/objection/lift': async (region) => objectedPerson(region),
+  'POST /admin/tokens/{id}/revoke': async () => newTokenId(env.db),
 };
 
 /** Routes that end the session they are sent with: each cell gets a session of its own. */
@@ -439,8 +445,9 @@ describe('authorisation matrix', () => {
     });
   }
 
-  test('a few thousand requests, and nothing changed', async () => {
+  test('a few thousand requests, and nothing changed', async (t) => {
     assert.ok(stats.requests > ROUTES.length * 6, `${stats.requests} requests`);
+    t.diagnostic(`${stats.requests} requests over ${ROUTES.length} routes`);
     const now = await snapshot();
     now['total.people'] -= peopleMade - made0; // the objected people made for the lifting cells
     assert.deepEqual(now, before0);

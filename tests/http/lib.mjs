@@ -737,3 +737,13 @@ export function totpSecretOf(html) {
 export function recoveryCodesOf(html) {
   return [...html.matchAll(/<li><code>([a-z2-9]{5}-[a-z2-9]{5})<\/code><\/li>/g)].map((m) => m[1]);
 }
+
+/** Makes an API token for login with `murafiq token create` and returns its id (for the routes
+ * that revoke one), from `token list` (newest first). */
+export async function newTokenId(db, login = 'viewer') {
+  await runOk(['token', 'create', '--db', db, '--login', login, '--label', 'fixture']);
+  const list = await runOk(['token', 'list', '--db', db, '--login', login]);
+  const id = Number(list.stdout.split('\t')[0]);
+  if (!(id > 0)) throw new Error(`token list: ${list.stdout}`);
+  return id;
+}

@@ -14,6 +14,7 @@ import {
   coopForm,
   htmlDecode,
   loggedIn,
+  newTokenId,
   orgData,
   parseRoutes,
   personData,
@@ -298,6 +299,7 @@ before(async () => {
   ids.run = run.json().id;
   ids.evals = await evaluationFixtures(ids.programs.tranche);
   ids.users = await userFixtures();
+  ids.token = await newTokenId(env.db);
   ids.mfa = await secondFactorFixtures();
 });
 
@@ -317,6 +319,7 @@ function pathOf(route) {
   if (base.startsWith('/applications/')) return route.pattern.replace('{id}', String(ids.apps[route.key] ?? ids.apps.read));
   if (/^\/(admin\/)?users\//.test(base)) return route.pattern.replace('{id}', String(ids.users[route.key] ?? ids.users.read));
   if (/^\/(public\/)?draws\//.test(base)) return route.pattern.replace('{id}', String(ids.draws[route.key] ?? ids.draws.drawn));
+  if (base.startsWith('/admin/tokens/')) return route.pattern.replace('{id}', String(ids.token));
   // The register's first entry (seeded by migration 012).
   if (/^\/(admin\/)?processing\//.test(base)) return route.pattern.replace('{id}', '1');
   const kind = base.startsWith('/cooperatives/') ? 'coop' : base.startsWith('/people/') ? 'person' : base.startsWith('/organisations/') ? 'org' : null;
@@ -689,6 +692,8 @@ async function bodyFor(route) {
     'POST /admin/users/{id}/disable': { form: [['version', await userVersion('POST /admin/users/{id}/disable')]] },
     'POST /admin/users/{id}/enable': { form: [['version', await userVersion('POST /admin/users/{id}/enable')]] },
     'POST /admin/users/{id}/password': { form: [['version', await userVersion('POST /admin/users/{id}/password')], ['password', '']] },
+    'POST /admin/users/{id}/tokens': { form: [['label', `routes ${w}`], ['days', '5']] },
+    'POST /admin/tokens/{id}/revoke': { form: [] },
     'POST /account/password': { form: [['current_password', USER_TEMP], ['password', 'routes-own-password-2026'], ['password_confirm', 'routes-own-password-2026']] },
     'POST /api/v1/users': { json: { login: uniqueWord('us').toLowerCase().slice(0, 30), role: 'viewer', regions: ['03'], password: USER_TEMP } },
     'PATCH /api/v1/users/{id}': { json: { role: 'regional_officer', regions: ['03', '06'], version: Number(await userVersion('PATCH /api/v1/users/{id}')) } },

@@ -101,12 +101,12 @@ test_sessions_and_tokens(void **state)
         auth_session_end(db, a, sid2);
         assert_null(auth_session_user(db, a, sid2, &seen));
 
-        char *token = auth_token_create(db, a, "officer");
+        char *token = auth_token_create(db, a, "officer", TOKEN_DAYS_DEFAULT, "test");
         assert_non_null(token);
         assert_non_null(auth_token_user(db, a, token));
         token[strlen(token) - 1] ^= 1;
         assert_null(auth_token_user(db, a, token));
-        assert_null(auth_token_create(db, a, "nobody-at-all"));
+        assert_null(auth_token_create(db, a, "nobody-at-all", TOKEN_DAYS_DEFAULT, ""));
         arena_free(a);
 }
 
