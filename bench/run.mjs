@@ -408,6 +408,20 @@ async function main() {
       t.results = { ...(t.results || {}), [c]: r };
     }
   }
+  // Overload (issue 5, point 3): the list page at twice the connections of the 100-connection
+  // run, where it is long saturated; then how soon a cheap request is served again.
+  const over = await wrk(mq.url, targets.find((t) => t.name === 'list').lua, 200);
+  const overEnd = process.hrtime.bigint();
+  let recovered = null;
+  for (let i = 0; i < 2000 && recovered === null; i++) {
+    const r = await get(mq.url, `/api/v1/cooperatives/${ids[0]}`, bearer);
+    if (r.status === 200) recovered = Number(process.hrtime.bigint() - overEnd) / 1e6;
+  }
+  figure('overload_list_c200_rps', over.rps, 'req/s', 'overload');
+  figure('overload_list_c200_refused', over.status, 'requests', 'overload');
+  figure('overload_list_c200_other_errors', over.errors - over.status, 'requests', 'overload');
+  figure('overload_list_c200_p99', over.p99_us / 1000, 'ms', 'overload');
+  figure('overload_recovery_ms', recovered ?? -1, 'ms', 'overload');
   const peak = procStatus(mq.proc.pid);
   const anon = anonPeak();
   const mhdPeak = procStatus(mhd.proc.pid).hwm;
@@ -503,6 +517,7 @@ function writeMarkdown({ m, loadEnd, rows, checks, nCoops, nMembers, pairs, peak
   for (const name of [
     'screening_page_ms_median', 'screening_page_ms_max', 'screening_api_ms_median',
     'rss_peak_after_login', 'rss_peak_serving', 'rss_after_load', 'rss_anon_peak', 'rss_peak_serving_ratio_mhd', 'rss_peak_serving_ratio_nginx', 'mhd_rss_peak', 'nginx_rss_peak',
+    'overload_list_c200_rps', 'overload_list_c200_refused', 'overload_list_c200_other_errors', 'overload_list_c200_p99', 'overload_recovery_ms',
     'cold_start_ms_median', 'cold_start_ms_max',
     'export_rows_per_s', 'import_rows_per_s', 'sqlite3_import_rows_per_s', 'import_rows_per_s_ratio_sqlite3',
   ]) L.push(`| ${name} | ${v(name)} |`);
