@@ -1,6 +1,7 @@
 /* main.c: the murafiq command line: a table of commands, each with its own options. */
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,7 +74,19 @@ open_existing(const char *cmd, const char *path)
                         cmd, path, strerror(errno));
                 return NULL;
         }
-        return db_open(path, 0);
+        struct db *db = db_open(path, 0);
+        if (db) {
+                /* The audit trail names the command line's writes "cli:" and the system user. */
+                const char *who = getenv("SUDO_USER");
+                if (who == NULL || who[0] == '\0') {
+                        const struct passwd *pw = getpwuid(getuid());
+                        who = pw ? pw->pw_name : getenv("USER");
+                }
+                char login[96];
+                snprintf(login, sizeof(login), "cli:%s", who && who[0] ? who : "?");
+                audit_set_actor(db, 0, login, "");
+        }
+        return db;
 }
 
 /* ---- the key file (national ID numbers are encrypted with it) ---- */
@@ -947,6 +960,10 @@ cmd_export(int argc, char **argv)
                 werr |= fflush(out) != 0;
         arena_free(scratch);
         arena_free(a);
+        /* Like a download from the pages, an export is part of the trail. */
+        if (rc == STORE_OK && !werr)
+                audit_event_pairs(db, "export", "", 0, "command", "export cooperatives", "output",
+                                  out_path ? out_path : "(standard output)", NULL);
         db_close(db);
         if (rc != STORE_OK || werr)
                 return fail("export", "the export failed");

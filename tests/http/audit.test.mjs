@@ -143,6 +143,16 @@ describe('events', () => {
     assert.deepEqual(e2.detail, { method: 'POST', path: '/cooperatives' });
   });
 
+  test('the command line is named "cli:" and the system user; its export is recorded too', async () => {
+    const out = `${env.dir}/export.csv`;
+    const r = await run(['export', 'cooperatives', '--db', env.db, '--output', out]);
+    assert.equal(r.code, 0, r.stderr);
+    const [e] = await entries('action=export');
+    assert.match(e.login, /^cli:\S+$/);
+    assert.equal(e.user_id, null);
+    assert.deepEqual(e.detail, { command: 'export cooperatives', output: out });
+  });
+
   test('an export is recorded with its filters', async () => {
     const r = await adminPage.get('/cooperatives/export.csv?region=03&sector=agriculture');
     assert.equal(r.status, 200);
