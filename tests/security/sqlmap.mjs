@@ -15,7 +15,7 @@
 //    appear in sqlmap's log as tested, and none may be reported injectable.
 //
 // Environment: MURAFIQ_BIN (default build/murafiq), SQLMAP_JOBS (parallel sqlmap processes,
-// default 3), SQLMAP_BUDGET (seconds for the whole run, default 540), SQLMAP_ONLY (a regular
+// default 3), SQLMAP_BUDGET (seconds for the whole run, default 480), SQLMAP_ONLY (a regular
 // expression: only the routes whose key matches, for debugging; the list checks still run).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -43,9 +43,9 @@ import { derive, indexSource } from './params-derive.mjs';
 import { NOT_PARAMS, PARAMS } from './sqlmap-params.mjs';
 
 const JOBS = Number(process.env.SQLMAP_JOBS || 3);
-const BUDGET_S = Number(process.env.SQLMAP_BUDGET || 540);
+const BUDGET_S = Number(process.env.SQLMAP_BUDGET || 480);
 const ONLY = process.env.SQLMAP_ONLY ? new RegExp(process.env.SQLMAP_ONLY) : null;
-const SQLMAP_OPTS = ['--batch', '--technique=BEU', '--level=2', '--risk=1', '--dbms=SQLite', '--threads=2', '--flush-session', '--disable-coloring', '--timeout=20', '--retries=1', '--skip-waf'];
+const SQLMAP_OPTS = ['--batch', '--technique=BEU', '--level=2', '--risk=1', '--dbms=SQLite', '--threads=2', '--flush-session', '--disable-coloring', '--timeout=20', '--retries=1', '--skip-waf', '--ignore-code=401,404'];
 const started = Date.now();
 const elapsed = () => ((Date.now() - started) / 1000).toFixed(0);
 const log = (...a) => console.log(`[sqlmap ${elapsed()}s]`, ...a);
@@ -55,9 +55,13 @@ const problems = [];
 
 const ROUTES = parseRoutes();
 const ignored = new Set(['csrf', ...NOT_PARAMS]);
-/** A name is listed when it is in the list, or a dotted or indexed name of the list has it as a
- * part (the rules editor reads "legal_age.min" as kind "legal_age" and field "min"). */
-const listed = (key, name) => (PARAMS[key] || []).some((n) => n === name || n.split(/[.[\]]+/).includes(name));
+/** A name with its list indexes as '#': one example of each repeated field is tested
+ * ("criteria[0].key" stands for every criterion's key, "seats.03" for every region's seats). */
+const norm = (n) => n.replace(/\[\d+\]/g, '[#]').replace(/\.\d+(?=\.|$)/g, '.#');
+/** A name is listed when it is in the list (up to its indexes), or a dotted or indexed name of
+ * the list has it as a part (the rules editor reads "legal_age.min" as kind "legal_age" and
+ * field "min"). */
+const listed = (key, name) => (PARAMS[key] || []).some((n) => norm(n) === norm(name) || n.split(/[.[\]]+/).includes(name));
 
 function checkList() {
   const index = indexSource(ROOT);
@@ -95,7 +99,7 @@ async function checkForms(client, pathOf) {
       forms++;
       for (const f of m[2].matchAll(/<(?:input|select|textarea|button)\b[^>]*\bname="([^"]*)"/g)) {
         const name = f[1].replace(/&amp;/g, '&');
-        if (!ignored.has(name) && !(PARAMS[target.key] || []).includes(name) && !listed(target.key, name)) problems.push(`${target.key}: the form on ${r.key} sends ${name}, missing from sqlmap-params.mjs`);
+        if (!ignored.has(name) && !listed(target.key, name)) problems.push(`${target.key}: the form on ${r.key} sends ${name}, missing from sqlmap-params.mjs`);
       }
     }
   }
@@ -135,8 +139,15 @@ async function setup() {
   if ((await entry.api('POST', `/api/v1/applications/${app.id}/submit`)).status !== 200) throw new Error('submit');
   const users = (await admin.api('GET', '/api/v1/evaluators')).json().items;
   const uid = Object.fromEntries(users.map((u) => [u.login, u.id]));
-  if ((await admin.api('POST', `/api/v1/applications/${app.id}/evaluators`, { evaluator_ids: [uid.admin, uid.coach] })).status !== 200) throw new Error('assign');
+  // Evaluators: admin (declared, to score), coach (submitted, to reopen), viewer and evaluator1
+  // (to remove, one by the page and one by the API).
+  if ((await admin.api('POST', `/api/v1/applications/${app.id}/evaluators`, { evaluator_ids: [uid.admin, uid.coach, uid.viewer, uid.evaluator1] })).status !== 200) throw new Error('assign');
   if ((await admin.api('POST', `/api/v1/applications/${app.id}/evaluation/declare`, { no_conflict: true })).status !== 200) throw new Error('declare');
+  const coach = await tokenClient(env.base, db, 'coach');
+  if ((await coach.api('POST', `/api/v1/applications/${app.id}/evaluation/declare`, { no_conflict: true })).status !== 200) throw new Error('declare');
+  const six = { economic_viability: 8, social_responsibility: 7, innovation: 9, territorial_approach: 6, gender_equality: 10, national_alignment: 5 };
+  const sub = await coach.api('POST', `/api/v1/applications/${app.id}/evaluation/submit`, { scores: six, comment: 'Bon projet' });
+  if (sub.status !== 200) throw new Error(`submit: ${sub.text}`);
   const ran = await mk('/api/v1/calls', callData());
   const app2 = await mk('/api/v1/applications', { call_id: ran.id, cooperative_id: coop.id, project_summary: 'Projet' }, entry);
   await entry.api('POST', `/api/v1/applications/${app2.id}/submit`);
@@ -145,7 +156,11 @@ async function setup() {
   await admin.api('POST', `/api/v1/draws/${draw.id}/publish`);
   await admin.api('POST', `/api/v1/draws/${draw.id}/result`, { sources: '9319\n2 5 12 8 10\n' });
   const user = await mk('/api/v1/users', { login: uniqueWord('sq').toLowerCase().slice(0, 30), role: 'coach', password: 'sqlmap-temporary-2026' });
-  Object.assign(ids, { coop: coop.id, register: coop.register_number, person: person.id, org: org.id, program: program.id, tranche: tranche.id, call: call.id, ran: ran.id, app: app.id, letter: app2.id, run: run.id, draw: draw.id, user: user.id, admin: uid.admin, coach: uid.coach });
+  const session0 = new Client(env.base);
+  await login(session0, 'admin');
+  const mem = await session0.postForm(`/people/${person.id}/memberships`, [['register_number', coop.register_number], ['role', 'member']]);
+  if (mem.status !== 303) throw new Error(`membership: ${mem.status}`);
+  Object.assign(ids, { viewer: uid.viewer, evaluator1: uid.evaluator1, coop: coop.id, register: coop.register_number, person: person.id, org: org.id, program: program.id, tranche: tranche.id, call: call.id, ran: ran.id, app: app.id, letter: app2.id, run: run.id, draw: draw.id, user: user.id, admin: uid.admin, coach: uid.coach });
   // The register of processing activities (law 09-08) comes with its rows.
   const proc = await admin.api('GET', '/api/v1/processing');
   if (proc.status === 200 && proc.json().items.length) ids.processing = proc.json().items[0].id;
@@ -178,8 +193,16 @@ function idFor(route) {
 }
 const pathOf = (route) => (route.pattern.includes('{id}') ? route.pattern.replace('{id}', String(idFor(route))) : route.pattern);
 
+/** Values of a route of its own: removing an evaluator consumes the assignment. */
+const SAMPLE_BY_ROUTE = {
+  'POST /applications/{id}/evaluators/remove': { evaluator_id: () => ids.viewer },
+  'POST /api/v1/applications/{id}/evaluators/remove': { evaluator_id: () => ids.evaluator1 },
+};
+
 /** A plausible value, so that the request gets as far as the handler's SQL. */
-function sample(name) {
+function sample(name, key) {
+  const own = SAMPLE_BY_ROUTE[key]?.[name];
+  if (own) return String(own());
   const n = name.split(/[.[\]]+/).filter(Boolean).pop();
   if (/^(cooperative|cooperative_id)$/.test(n)) return String(ids.coop);
   if (/^(call|call_id)$/.test(n)) return String(ids.call);
@@ -276,15 +299,16 @@ function target(route, auth) {
   const url = env.base + pathOf(route);
   const cookie = ['--cookie', auth.cookie];
   if (route.method === 'GET') {
-    const qs = names.map((n) => `${encodeURIComponent(n)}=${encodeURIComponent(sample(n))}`).join('&');
+    const qs = names.map((n) => `${encodeURIComponent(n)}=${encodeURIComponent(sample(n, route.key))}`).join('&');
     const headers = route.api ? ['--headers', `Authorization: Bearer ${auth.bearer}`] : cookie;
     return { names, args: ['-u', `${url}?${qs}`, '-p', names.join(','), ...headers], baseline: { url: `${url}?${qs}`, method: 'GET' } };
   }
   if (route.api) {
-    const body = JSON.stringify(Object.fromEntries(names.map((n) => [n, sample(n)])));
+    // Numbers as JSON numbers, so that the baseline is a request the handler takes in.
+    const body = JSON.stringify(Object.fromEntries(names.map((n) => [n, sample(n, route.key)]).map(([k, v]) => [k, /^[1-9]\d*$/.test(v) ? Number(v) : v])));
     return { names, args: ['-u', url, `--method=${route.method}`, `--data=${body}`, '-p', names.join(','), '--headers', `Authorization: Bearer ${auth.bearer}\nContent-Type: application/json`], baseline: { url, method: route.method, body, type: 'application/json', bearer: true } };
   }
-  const body = [['csrf', auth.csrf], ...names.map((n) => [n, sample(n)])].map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+  const body = [['csrf', auth.csrf], ...names.map((n) => [n, sample(n, route.key)])].map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
   return { names, args: ['-u', url, `--method=${route.method}`, `--data=${body}`, '-p', names.join(','), ...cookie], baseline: { url, method: route.method, body, type: 'application/x-www-form-urlencoded' } };
 }
 
