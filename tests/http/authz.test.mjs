@@ -547,3 +547,23 @@ describe("writes that would reach the other region, by the region's officer", ()
     assert.deepEqual(markers.filter((m) => m !== other.register_number && e2.text.includes(m)), [], 'nothing of it shown');
   });
 });
+
+describe('CSRF under --behind-tls', () => {
+  test('every POST and PATCH route, as a logged-in admin without the token: 403, nothing changed', async () => {
+    const before = await snapshot();
+    const made = peopleMade;
+    const c = await loggedIn(env.base, 'admin');
+    const bad = [];
+    await pool(ROUTES.filter((r) => r.method !== 'GET'), 4, async (route) => {
+      const p = cellsOf(route)[0][1];
+      const r = route.api ? await c.request(p, { method: route.method, json: {} }) : await c.request(p, { method: route.method, form: [] });
+      if (r.status !== 403) bad.push(`${route.key}: ${r.status}`);
+      for (const h of headerProblems(r, route.key)) bad.push(`${route.key}: ${h}`);
+    });
+    assert.deepEqual(bad, []);
+    const now = await snapshot();
+    now['total.people'] -= peopleMade - made;
+    assert.deepEqual(now, before);
+    assert.match((await c.get('/about')).text, /action="\/logout"/, 'still logged in');
+  });
+});
