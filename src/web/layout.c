@@ -49,8 +49,8 @@ page_begin(struct request *req, const char *title, const char *nav)
                     {"evaluations", "/evaluations", _(L, "My evaluations"), PERM_EVALUATE},
                     {"draws", "/draws", _(L, "Draws"), PERM_NONE},
                     {"accounts", "/admin/users", _(L, "Accounts"), PERM_ADMIN},
-                    {"privacy", "/admin/processing", _(L, "Data protection"), PERM_ADMIN},
                     {"audit", "/admin/audit", _(L, "Audit trail"), PERM_ADMIN},
+                    {"privacy", "/admin/processing", _(L, "Data protection"), PERM_ADMIN},
                 };
                 for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
                         if (!user_can(req->user, items[i].perm))
