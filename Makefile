@@ -2,8 +2,9 @@
 #   make            build build/murafiq
 #   make deps       install Debian packages (and playwright-core for the browser test)
 #   make run        build, create ./murafiq.db with demo data if absent, serve on :8080
-#   make check      lint, then every test: unit, i18n, HTTP integration, browser; then unit + HTTP
-#                   again under ASan/UBSan
+#   make check      lint, then every test: unit, i18n, crash, fault and fuzz, browser; then unit
+#                   and the HTTP integration suite on the ASan/UBSan build (the suite runs once,
+#                   there: the sanitizers see every request; `make http` runs it on the plain build)
 #   make asan       build build/asan/murafiq with AddressSanitizer and UBSan
 #   make sqlmap     sqlmap against every form, query and JSON parameter of a test server (CI)
 
@@ -124,7 +125,6 @@ check: all
 	$(MAKE) lint
 	$(MAKE) unit
 	$(MAKE) i18n-check
-	$(MAKE) http
 	$(MAKE) -j3 --output-sync=target crashtest faulttest fuzz-check
 	$(MAKE) browser
 	$(MAKE) check-asan
