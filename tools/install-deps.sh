@@ -5,7 +5,7 @@ set -eu
 
 PKGS="build-essential ca-certificates pkg-config gettext sqlite3 libsqlite3-dev libmicrohttpd-dev libjansson-dev
 libsodium-dev libicu-dev libcsv-dev libcmocka-dev nettle-dev curl clang-format chromium fonts-noto-core fonts-dejavu-core liboath-dev libqrencode-dev sqlmap
-libpwquality-dev libcrack2-dev cracklib-runtime"
+libpwquality-dev libcrack2-dev cracklib-runtime clang libclang-rt-14-dev"
 
 SUDO=""
 if [ "$(id -u)" != 0 ]; then
