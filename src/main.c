@@ -14,6 +14,7 @@
 #include "core/arena.h"
 #include "core/auth.h"
 #include "core/buf.h"
+#include "core/dates.h"
 #include "core/db.h"
 #include "core/fault.h"
 #include "core/http.h"
@@ -714,16 +715,6 @@ static const char token_help[] =
     "shown once. list shows the tokens (id, login, label, created, expires; never the\n"
     "tokens); revoke ends one at once.\n";
 
-static const char *
-unix_date(char out[32], long long t)
-{
-        time_t tt = (time_t)t;
-        struct tm tm;
-        gmtime_r(&tt, &tm);
-        strftime(out, 32, "%Y-%m-%d %H:%M UTC", &tm);
-        return out;
-}
-
 static int
 cmd_token(int argc, char **argv)
 {
@@ -799,11 +790,12 @@ cmd_token(int argc, char **argv)
                         rc = fail("token", "cannot read the tokens");
                 else
                         for (size_t i = 0; i < n; i++) {
-                                char d1[32], d2[32];
-                                printf(
-                                    "%lld\t%s\t%s\t%s\t%s%s\n", t[i].id, t[i].login, t[i].label,
-                                    unix_date(d1, t[i].created_at), unix_date(d2, t[i].expires_at),
-                                    t[i].expires_at <= (long long)time(NULL) ? " (expired)" : "");
+                                char d1[24], d2[24];
+                                printf("%lld\t%s\t%s\t%s\t%s%s\n", t[i].id, t[i].login, t[i].label,
+                                       (date_format_utc_minute(t[i].created_at, d1), d1),
+                                       (date_format_utc_minute(t[i].expires_at, d2), d2),
+                                       t[i].expires_at <= (long long)time(NULL) ? " (expired)"
+                                                                                : "");
                         }
         } else {
                 int done = auth_token_revoke(db, id, NULL);

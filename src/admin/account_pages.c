@@ -6,6 +6,7 @@
 #include "admin/mfa_web.h"
 #include "core/arena.h"
 #include "core/auth.h"
+#include "core/dates.h"
 #include "core/i18n.h"
 #include "registry/geo.h"
 #include "web/layout.h"
@@ -372,11 +373,8 @@ account_page(struct request *req, const struct account *acc, const struct errs *
 static const char *
 unix_time_text(struct request *req, long long t)
 {
-        time_t tt = (time_t)t;
-        struct tm tm;
-        gmtime_r(&tt, &tm);
-        char out[32];
-        strftime(out, sizeof(out), "%Y-%m-%d %H:%M UTC", &tm);
+        char out[24];
+        date_format_utc_minute(t, out);
         return arena_strdup(req->arena, out);
 }
 

@@ -175,3 +175,12 @@ date_from_days(long days)
         r.y = (int)(yoe + era * 400 + (r.m <= 2));
         return r;
 }
+
+void
+date_format_utc_minute(long long unix_seconds, char out[24])
+{
+        time_t t = (time_t)unix_seconds;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(out, 24, "%Y-%m-%d %H:%M UTC", &tm);
+}

@@ -18,6 +18,8 @@ int date_valid(int y, int m, int d);
 int date_parse(const char *s, struct date *out);
 /* Writes "YYYY-MM-DD" into out (11 bytes). */
 void date_format_iso(struct date d, char out[11]);
+/* Unix seconds as "YYYY-MM-DD HH:MM UTC" (the tokens' dates in the CLI and the pages). */
+void date_format_utc_minute(long long unix_seconds, char out[24]);
 /* <0, 0, >0 like strcmp. */
 int date_cmp(struct date a, struct date b);
 /* Today's date in the server's local time. */
