@@ -229,13 +229,14 @@ sql_audit_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 /* ---- triggers ---- */
 
 /* Tables that are not records: the trail itself, migrations, reference geography loaded by
- * init, and the churn of sessions and throttling (logins and failures are events instead). */
+ * init, the churn of sessions and throttling (logins and failures are events instead), and
+ * search indexes derived from audited columns by triggers. */
 static int
 table_is_audited(const char *t)
 {
         static const char *const skip[] = {"audit_log",     "schema_migration", "session",
                                            "login_pending", "login_failure",    "region",
-                                           "province",      "commune"};
+                                           "province",      "commune",          "coop_word"};
         if (strncmp(t, "sqlite_", 7) == 0)
                 return 0;
         for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)

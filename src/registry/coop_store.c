@@ -45,65 +45,124 @@ read_coop(sqlite3_stmt *st, struct arena *a, struct coop *c)
         c->updated_at = db_col_text(a, st, i++);
 }
 
-/* The filters of a list; unused ones are bound to '' and switch themselves off. */
-#define COOP_FILTERS                                                                               \
-        SCOPE_SQL("region_code")                                                                   \
-        " AND (:region = '' OR region_code = :region)"                                             \
-        " AND (:province = '' OR province_code = :province)"                                       \
+/* The filters but the search and the region; unused ones are bound to '' and switch themselves
+ * off. */
+#define COOP_OTHER_FILTERS                                                                         \
+        "(:province = '' OR province_code = :province)"                                            \
         " AND (:sector = '' OR sector = :sector)"                                                  \
         " AND (:status = '' OR status = :status)"                                                  \
         " AND (:legal_from = '' OR legal_date >= :legal_from)"                                     \
-        " AND (:legal_to = '' OR legal_date <= :legal_to)"                                         \
-        " AND (register_number = :q OR (" WORDS_SQL "))"
+        " AND (:legal_to = '' OR legal_date <= :legal_to)"
+
+/* Without a search word (a query of signs only, like "-", has none). */
+#define COOP_FILTERS                                                                               \
+        SCOPE_SQL("region_code")                                                                   \
+        " AND (:region = '' OR region_code = :region) AND " COOP_OTHER_FILTERS
 #define COOP_WHERE " WHERE " COOP_FILTERS
 /* With a region chosen, a plain equality lets the planner read that region through the index
  * cooperative_scope: an optional filter (:region = '' OR ...) cannot use an index, so without
- * it a search walked the name index and looked up all 65,000 rows (national scale: 270 ms). */
+ * it a list walked the name index and looked up all 65,000 rows (national scale: 270 ms). */
 #define COOP_WHERE_REGION " WHERE region_code = :region AND " COOP_FILTERS
+
+/* With search words: the ids from coop_word (COOP_WORD_IDS), plus the cooperative whose register
+ * number is the query as typed. A search in a region thus reads its matches only, not every
+ * cooperative of the region (instr over 5,000 names: 16 list pages a second at national
+ * scale). */
+#define COOP_MATCH(word_region, coop_region)                                                       \
+        COOP_WORD_IDS(word_region)                                                                 \
+        " UNION SELECT id FROM cooperative WHERE register_number = :q AND " coop_region
+#define COOP_MATCH_REGION                                                                          \
+        COOP_MATCH("w.region_code = :region AND " SCOPE_SQL("w.region_code"),                      \
+                   "region_code = :region AND " SCOPE_SQL("region_code"))
+#define COOP_MATCH_ANY                                                                             \
+        COOP_MATCH("w.region_code IN (SELECT code FROM region WHERE " SCOPE_SQL("code") ")",       \
+                   SCOPE_SQL("region_code"))
+#define COOP_WHERE_SEARCH(match) " WHERE id IN (" match ") AND " COOP_OTHER_FILTERS
 
 #define COOP_LIST(where, order)                                                                    \
         "SELECT " COOP_COLUMNS " FROM cooperative" where " ORDER BY " order                        \
         " LIMIT :limit OFFSET :offset"
-/* One literal per sort order and direction, without and with a region, so that each is a plain
- * prepared statement: list_sql[region chosen][sort][descending]. */
-static const char *const list_sql[2][COOP_SORT_COUNT][2] = {
-    {
-        {COOP_LIST(COOP_WHERE, "name_fr COLLATE NOCASE, id"),
-         COOP_LIST(COOP_WHERE, "name_fr COLLATE NOCASE DESC, id DESC")},
-        {COOP_LIST(COOP_WHERE, "name_ar, id"), COOP_LIST(COOP_WHERE, "name_ar DESC, id DESC")},
-        {COOP_LIST(COOP_WHERE, "legal_date, id"),
-         COOP_LIST(COOP_WHERE, "legal_date DESC, id DESC")},
-        {COOP_LIST(COOP_WHERE, "register_number"), COOP_LIST(COOP_WHERE, "register_number DESC")},
-        {COOP_LIST(COOP_WHERE, "members_total, id"),
-         COOP_LIST(COOP_WHERE, "members_total DESC, id DESC")},
-    },
-    {
-        {COOP_LIST(COOP_WHERE_REGION, "name_fr COLLATE NOCASE, id"),
-         COOP_LIST(COOP_WHERE_REGION, "name_fr COLLATE NOCASE DESC, id DESC")},
-        {COOP_LIST(COOP_WHERE_REGION, "name_ar, id"),
-         COOP_LIST(COOP_WHERE_REGION, "name_ar DESC, id DESC")},
-        {COOP_LIST(COOP_WHERE_REGION, "legal_date, id"),
-         COOP_LIST(COOP_WHERE_REGION, "legal_date DESC, id DESC")},
-        {COOP_LIST(COOP_WHERE_REGION, "register_number"),
-         COOP_LIST(COOP_WHERE_REGION, "register_number DESC")},
-        {COOP_LIST(COOP_WHERE_REGION, "members_total, id"),
-         COOP_LIST(COOP_WHERE_REGION, "members_total DESC, id DESC")},
-    },
+/* A search sorts its matches on their ids and sort key alone, then reads the page's rows: the
+ * sorter does not carry the whole rows of every match. The unary plus keeps SQLite from
+ * walking a sort index over the whole table instead of reading the matches. */
+#define COOP_LIST_SEARCH(match, order)                                                             \
+        "SELECT " COOP_COLUMNS                                                                     \
+        " FROM cooperative WHERE id IN (SELECT id FROM cooperative" COOP_WHERE_SEARCH(             \
+            match) " ORDER BY +" order " LIMIT :limit OFFSET :offset)"                             \
+                   " ORDER BY " order
+#define COOP_ORDERS(list, where)                                                                   \
+        {                                                                                          \
+                {list(where, "name_fr COLLATE NOCASE, id"),                                        \
+                 list(where, "name_fr COLLATE NOCASE DESC, id DESC")},                             \
+                    {list(where, "name_ar, id"), list(where, "name_ar DESC, id DESC")},            \
+                    {list(where, "legal_date, id"), list(where, "legal_date DESC, id DESC")},      \
+                    {list(where, "register_number"), list(where, "register_number DESC")},         \
+                {                                                                                  \
+                        list(where, "members_total, id"),                                          \
+                            list(where, "members_total DESC, id DESC")                             \
+                }                                                                                  \
+        }
+
+enum coop_shape { SHAPE_ANY, SHAPE_REGION, SHAPE_SEARCH_ANY, SHAPE_SEARCH_REGION, SHAPE_COUNT };
+
+/* One literal per shape, sort order and direction, so that each is a plain prepared
+ * statement: list_sql[shape][sort][descending]. */
+static const char *const list_sql[SHAPE_COUNT][COOP_SORT_COUNT][2] = {
+    [SHAPE_ANY] = COOP_ORDERS(COOP_LIST, COOP_WHERE),
+    [SHAPE_REGION] = COOP_ORDERS(COOP_LIST, COOP_WHERE_REGION),
+    [SHAPE_SEARCH_ANY] = COOP_ORDERS(COOP_LIST_SEARCH, COOP_MATCH_ANY),
+    [SHAPE_SEARCH_REGION] = COOP_ORDERS(COOP_LIST_SEARCH, COOP_MATCH_REGION),
 };
+/* [shape][other filters set]: a search with no other filter counts the ids alone. */
+static const char *const count_sql[SHAPE_COUNT][2] = {
+    [SHAPE_ANY] = {"SELECT COUNT(*) FROM cooperative" COOP_WHERE,
+                   "SELECT COUNT(*) FROM cooperative" COOP_WHERE},
+    [SHAPE_REGION] = {"SELECT COUNT(*) FROM cooperative" COOP_WHERE_REGION,
+                      "SELECT COUNT(*) FROM cooperative" COOP_WHERE_REGION},
+    [SHAPE_SEARCH_ANY] = {"SELECT COUNT(*) FROM (" COOP_MATCH_ANY ")",
+                          "SELECT COUNT(*) FROM cooperative" COOP_WHERE_SEARCH(COOP_MATCH_ANY)},
+    [SHAPE_SEARCH_REGION] = {"SELECT COUNT(*) FROM (" COOP_MATCH_REGION ")",
+                             "SELECT COUNT(*) FROM cooperative" COOP_WHERE_SEARCH(
+                                 COOP_MATCH_REGION)},
+};
+
+static int
+has(const char *s)
+{
+        return s && s[0];
+}
+
+static enum coop_shape
+shape_of(const struct coop_filter *f)
+{
+        int region = has(f->region);
+        if (store_word_count(f->q) > 0)
+                return region ? SHAPE_SEARCH_REGION : SHAPE_SEARCH_ANY;
+        return region ? SHAPE_REGION : SHAPE_ANY;
+}
+
+/* Binds name when the statement has it: the shapes leave out the filters they do not need. */
+static void
+bind_some(sqlite3_stmt *st, const char *name, const char *value)
+{
+        if (sqlite3_bind_parameter_index(st, name) > 0)
+                db_bind_text(st, name, value ? value : "");
+}
 
 static void
 bind_filter(sqlite3_stmt *st, const struct scope *scope, const struct coop_filter *f,
             struct arena *a)
 {
         store_bind_scope(st, scope);
-        db_bind_text(st, ":region", f->region ? f->region : "");
-        db_bind_text(st, ":province", f->province ? f->province : "");
-        db_bind_text(st, ":sector", f->sector ? f->sector : "");
-        db_bind_text(st, ":status", f->status ? f->status : "");
-        db_bind_text(st, ":legal_from", f->legal_from ? f->legal_from : "");
-        db_bind_text(st, ":legal_to", f->legal_to ? f->legal_to : "");
-        db_bind_text(st, ":q", f->q_raw ? f->q_raw : "");
-        store_bind_words(st, f->q, a);
+        bind_some(st, ":region", f->region);
+        bind_some(st, ":province", f->province);
+        bind_some(st, ":sector", f->sector);
+        bind_some(st, ":status", f->status);
+        bind_some(st, ":legal_from", f->legal_from);
+        bind_some(st, ":legal_to", f->legal_to);
+        bind_some(st, ":q", f->q_raw);
+        if (sqlite3_bind_parameter_index(st, ":w1") > 0)
+                store_bind_words(st, f->q, a);
 }
 
 int
@@ -113,10 +172,11 @@ coop_store_list(struct db *db, const struct scope *scope, const struct coop_filt
         *items = NULL;
         *n = 0;
         *total = 0;
-        int in_region = f->region && f->region[0];
-        sqlite3_stmt *st = in_region
-                               ? db_stmt(db, "SELECT COUNT(*) FROM cooperative" COOP_WHERE_REGION)
-                               : db_stmt(db, "SELECT COUNT(*) FROM cooperative" COOP_WHERE);
+        enum coop_shape shape = shape_of(f);
+        int others = has(f->province) || has(f->sector) || has(f->status) || has(f->legal_from) ||
+                     has(f->legal_to);
+        const char *sql = count_sql[shape][others]; /* one of the literals above */
+        sqlite3_stmt *st = db_stmt(db, sql);
         if (st == NULL)
                 return STORE_ERROR;
         bind_filter(st, scope, f, a);
@@ -128,7 +188,7 @@ coop_store_list(struct db *db, const struct scope *scope, const struct coop_filt
                 return STORE_OK;
 
         unsigned sort = (unsigned)f->sort < COOP_SORT_COUNT ? (unsigned)f->sort : 0;
-        st = db_stmt(db, list_sql[in_region][sort][f->desc ? 1 : 0]);
+        st = db_stmt(db, list_sql[shape][sort][f->desc ? 1 : 0]);
         if (st == NULL)
                 return STORE_ERROR;
         bind_filter(st, scope, f, a);
@@ -151,8 +211,13 @@ sqlite3_stmt *
 coop_store_cursor(struct db *db, const struct scope *scope, const struct coop_filter *f,
                   struct arena *a)
 {
-        sqlite3_stmt *st = db_stmt(db, "SELECT " COOP_COLUMNS " FROM cooperative" COOP_WHERE
-                                       " ORDER BY register_number");
+        sqlite3_stmt *st =
+            store_word_count(f->q) > 0
+                ? db_stmt(db, "SELECT " COOP_COLUMNS " FROM cooperative" COOP_WHERE_SEARCH(
+                                  COOP_MATCH_ANY) " AND (:region = '' OR region_code = :region)"
+                                                  " ORDER BY register_number")
+                : db_stmt(db, "SELECT " COOP_COLUMNS " FROM cooperative" COOP_WHERE
+                              " ORDER BY register_number");
         if (st)
                 bind_filter(st, scope, f, a);
         return st;

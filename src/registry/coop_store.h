@@ -14,6 +14,24 @@ struct arena;
 struct db;
 struct scope;
 
+/*
+ * The ids of the cooperatives of word_region (a condition on w.region_code) each of whose
+ * search words :w1 to :w6 (store_bind_words) begins a word of the name: coop_word, migration
+ * 015. The first word, the longest, is read from the region's entries; the others are looked up
+ * among each candidate's own words. char(1114111), U+10FFFF, sorts after every character: the
+ * words in [w, w || it) are those that begin with w.
+ */
+#define COOP_WORD_MORE(n)                                                                          \
+        " AND (:w" #n " = '' OR EXISTS (SELECT 1 FROM coop_word x WHERE x.coop_id = w.coop_id"     \
+        " AND x.word >= :w" #n " AND x.word < :w" #n " || char(1114111)))"
+#define COOP_WORD_IDS(word_region)                                                                 \
+        "SELECT w.coop_id FROM coop_word w WHERE " word_region                                     \
+        " AND w.word >= :w1 AND w.word < :w1 || char(1114111)" COOP_WORD_MORE(2) COOP_WORD_MORE(3) \
+            COOP_WORD_MORE(4) COOP_WORD_MORE(5) COOP_WORD_MORE(6)
+/* The same in every region, for the other modules' searches of cooperatives (their own scope
+ * applies). */
+#define COOP_WORD_IDS_ALL COOP_WORD_IDS("w.region_code IN (SELECT code FROM region)")
+
 enum coop_sort {
         COOP_SORT_NAME_FR,
         COOP_SORT_NAME_AR,

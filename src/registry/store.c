@@ -35,14 +35,22 @@ store_bind_words(sqlite3_stmt *st, const char *q, struct arena *a)
 {
         static const char *const names[STORE_MAX_WORDS] = {":w1", ":w2", ":w3",
                                                            ":w4", ":w5", ":w6"};
+        const char *words[STORE_MAX_WORDS] = {0};
+        int n = 0, longest = 0;
         char *copy = arena_strdup(a, q ? q : "");
         char *save = NULL;
-        char *tok = strtok_r(copy, " ", &save);
-        for (int i = 0; i < STORE_MAX_WORDS; i++) {
-                db_bind_text(st, names[i], tok ? tok : "");
-                if (tok)
-                        tok = strtok_r(NULL, " ", &save);
+        for (char *tok = strtok_r(copy, " ", &save); tok && n < STORE_MAX_WORDS;
+             tok = strtok_r(NULL, " ", &save)) {
+                if (strlen(tok) > strlen(words[longest] ? words[longest] : ""))
+                        longest = n;
+                words[n++] = tok;
         }
+        /* The longest word first: an index search reads :w1's matches, usually the fewest. */
+        const char *first = words[longest];
+        words[longest] = words[0];
+        words[0] = first;
+        for (int i = 0; i < STORE_MAX_WORDS; i++)
+                db_bind_text(st, names[i], words[i] ? words[i] : "");
 }
 
 int

@@ -32,8 +32,8 @@ struct scope;
 struct sqlite3_stmt;
 /* Binds :scope_all and :scope_user of a statement that uses SCOPE_SQL. */
 void store_bind_scope(struct sqlite3_stmt *st, const struct scope *s);
-/* Binds :w1 to :w6 of WORDS_SQL to the words of the folded query q (unused ones to "", which
- * the SQL reads as "no condition"). */
+/* Binds :w1 to :w6 of WORDS_SQL to the words of the folded query q, the longest first (unused
+ * ones to "", which the SQL reads as "no condition"). */
 void store_bind_words(struct sqlite3_stmt *st, const char *q, struct arena *a);
 /* The number of words of a folded query. */
 int store_word_count(const char *q);

@@ -56,12 +56,13 @@ read_app(sqlite3_stmt *st, struct arena *a, struct application *o)
         o->program_id = db_col_int(st, i++);
 }
 
-/* The filters but the status and the search; then with the search, whose name_fold is the
- * cooperative's (the only table joined that has one). */
+/* The filters but the status and the search; then with the search, the words of the
+ * cooperative's name (the same search as the cooperatives' list) or its register number. */
 #define APP_FILTERS                                                                                \
         " WHERE " SCOPE_SQL("a.region_code") " AND (:call = 0 OR a.call_id = :call)"               \
                                              " AND (:region = '' OR a.region_code = :region)"
-#define APP_WHERE APP_FILTERS " AND (c.register_number = :q OR (" WORDS_SQL "))"
+#define APP_WHERE                                                                                  \
+        APP_FILTERS " AND (c.register_number = :q OR :w1 = '' OR c.id IN (" COOP_WORD_IDS_ALL "))"
 
 static void
 bind_filter(sqlite3_stmt *st, const struct scope *scope, const struct application_filter *f,
