@@ -376,14 +376,16 @@ done:
 static const char serve_help[] =
     "usage: murafiq serve --db PATH [--listen 127.0.0.1:8080] [--threads N] [--behind-tls]\n"
     "                     [--key-file KEY] [--timeout S] [--max-connections N]\n"
-    "                     [--max-inflight N] [--session-idle MIN] [--session-max H]\n"
+    "                     [--max-inflight N] [--max-wait S] [--session-idle MIN]\n"
+    "                     [--session-max H]\n"
     "Serves the web interface and the JSON API until SIGINT or SIGTERM.\n"
     "Sessions end after --session-idle minutes without a request (default 30, at most\n"
     "240) and --session-max hours after the login (default 12, at most 24).\n"
     "Limits: a connection has --timeout seconds (default 30) to send a request's headers\n"
     "and may stay idle as long; beyond --max-connections open connections (default 1024)\n"
     "and beyond --max-inflight requests waiting for a handler thread (default 512), or\n"
-    "while the oldest has waited more than 2 s, the server answers 503 with Retry-After.\n"
+    "while the oldest has waited more than --max-wait seconds (default 5, at most 60),\n"
+    "the server answers 503 with Retry-After.\n"
     "Put it behind a TLS reverse proxy to serve beyond this machine, with --behind-tls:\n"
     "cookies then get the __Host- prefix and Secure, every response carries HSTS, and the\n"
     "client address (for login throttling and logs) is the last X-Forwarded-For "
@@ -399,6 +401,7 @@ cmd_serve(int argc, char **argv)
                                              {"timeout", required_argument, 0, 'T'},
                                              {"max-connections", required_argument, 0, 'C'},
                                              {"max-inflight", required_argument, 0, 'I'},
+                                             {"max-wait", required_argument, 0, 'W'},
                                              {"session-idle", required_argument, 0, 'S'},
                                              {"session-max", required_argument, 0, 'M'},
                                              KEY_FILE_OPTION,
@@ -411,7 +414,8 @@ cmd_serve(int argc, char **argv)
                                     .max_body = 1u << 20,
                                     .timeout_s = 30,
                                     .max_connections = 1024,
-                                    .max_inflight = 512};
+                                    .max_inflight = 512,
+                                    .max_wait_s = 5};
         int c;
         while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
                 if (c == 'd')
@@ -434,6 +438,13 @@ cmd_serve(int argc, char **argv)
                         *(c == 'T'   ? &cfg.timeout_s
                           : c == 'C' ? &cfg.max_connections
                                      : &cfg.max_inflight) = (unsigned)n;
+                } else if (c == 'W') {
+                        char *end;
+                        long n = strtol(optarg, &end, 10);
+                        if (*end || n < 1 || n > 60)
+                                return usage_error(
+                                    "serve", "--max-wait is a number of seconds from 1 to 60");
+                        cfg.max_wait_s = (unsigned)n;
                 } else if (c == 'S' || c == 'M') {
                         char *end;
                         long n = strtol(optarg, &end, 10);

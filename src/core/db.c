@@ -76,10 +76,11 @@ db_open(const char *path, int create)
             db_exec(db, "PRAGMA foreign_keys=ON") != 0 ||
             db_exec(db, "PRAGMA synchronous=FULL") != 0)
                 goto fail;
-        /* Whole-registry scans (screening, exports) read the file through the OS's page cache
-         * rather than copying every page into SQLite's own small cache. Not an error when the
-         * platform has no mmap: SQLite then reads as before. */
-        db_exec(db, "PRAGMA mmap_size=268435456");
+        /* No memory-mapped reads (mmap_size stays 0). Each worker's connection maps the file
+         * apart, and every page a scan touches then counts in the process's resident memory
+         * once per mapping: 1 GB at national scale with 4 workers, for pages that are the
+         * OS's cache. Reading through pread costs the screening of the national registry
+         * nothing measurable (docs/PERFORMANCE.md), and the memory measured is the server's. */
         if (db_migrate(db) != 0)
                 goto fail;
         /* Every write of this connection is recorded from here on (core/audit.h). */

@@ -930,10 +930,10 @@ handle(struct request *req)
         fault_arm(NULL);
 }
 
-/* The queue also refuses while its oldest request has waited longer than this: the count
- * alone would refuse cheap requests that the workers clear in a moment and let slow ones
- * wait for seconds. */
-#define WORK_MAX_WAIT_MS 2000.0
+/* The queue also refuses while its oldest request has waited longer than this
+ * (cfg->max_wait_s): the count alone would refuse cheap requests that the workers clear in a
+ * moment and let slow ones wait for seconds. */
+static double work_max_wait_ms = 5000.0;
 
 /* Queues ex for a worker and suspends its connection; -1 when the queue is full or late. */
 static int
@@ -942,7 +942,7 @@ work_submit(struct exchange *ex)
         double now = now_ms();
         pthread_mutex_lock(&work_lock);
         if (work_len == work_cap || work_stop ||
-            (work_len > 0 && now - work_ring[work_head]->queued_ms > WORK_MAX_WAIT_MS)) {
+            (work_len > 0 && now - work_ring[work_head]->queued_ms > work_max_wait_ms)) {
                 pthread_mutex_unlock(&work_lock);
                 return -1;
         }
@@ -1153,6 +1153,7 @@ http_serve(const struct server_config *cfg)
         /* The workers run the handlers (cfg->threads of them); the queue holds what is in
          * flight beyond them. */
         work_cap = cfg->max_inflight;
+        work_max_wait_ms = 1000.0 * (cfg->max_wait_s ? cfg->max_wait_s : 5);
         work_ring = xcalloc(work_cap, sizeof(*work_ring));
         work_head = work_len = 0;
         work_stop = 0;

@@ -154,10 +154,12 @@ struct server_config {
         /* Overload (docs/PERFORMANCE.md): seconds a connection may take to send a request's
          * headers, counted from its accept or its previous request's end, and to stay idle;
          * open connections beyond max_connections are answered 503; requests waiting for a
-         * handler thread beyond max_inflight are answered 503. */
+         * handler thread beyond max_inflight, or while the oldest has waited max_wait_s
+         * seconds (0: 5), are answered 503. */
         unsigned timeout_s;
         unsigned max_connections;
         unsigned max_inflight;
+        unsigned max_wait_s;
 };
 
 /* Runs the server until SIGINT/SIGTERM. Returns 0 on a clean stop, -1 on start failure. */

@@ -1,11 +1,13 @@
-// overload.test.mjs: the server's limits (serve --timeout, --max-connections, --max-inflight):
+// overload.test.mjs: the server's limits (serve --timeout, --max-connections, --max-inflight,
+// --max-wait):
 // a client trickling its headers is cut at the timeout, connections beyond the limit and
 // requests beyond the in-flight bound get a fast 503 with Retry-After, and the server serves
 // normally once the load is gone.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { cleanupDirs, makeDemoDb, rawHttp, startServer, tempDir, tokenClient } from './lib.mjs';
+import { spawnSync } from 'node:child_process';
+import { BIN, DEMO_PASSWORD, cleanupDirs, makeDemoDb, rawHttp, startServer, tempDir, tokenClient } from './lib.mjs';
 
 let db;
 const servers = [];
@@ -157,6 +159,52 @@ describe('the bound on requests in flight', () => {
       const r = await fetch(`${s.base}/api/v1/calls/1/screening`, { headers: { authorization: `Bearer ${api.bearer}` } });
       assert.equal(r.status, 200);
       await r.arrayBuffer();
+    }
+  });
+});
+
+describe('the bound on the queue wait (serve --max-wait)', () => {
+  test('once the oldest queued request has waited past it, new ones get a fast 503', async () => {
+    // One handler thread; each login costs an argon2id hash (64 MiB), tens of milliseconds.
+    const s = await serve(['--max-wait', '1', '--max-inflight', '10000'], 1);
+    const page = await fetch(`${s.base}/login`);
+    assert.equal(page.status, 200);
+    const cookie = (page.headers.get('set-cookie') || '').split(';')[0];
+    const csrf = (/name="csrf" value="([^"]+)"/.exec(await page.text()) || [])[1];
+    assert.ok(csrf, 'the login form has its CSRF token');
+    const body = new URLSearchParams({ csrf, login: 'manager', password: DEMO_PASSWORD, next: '/' });
+    const t0 = Date.now();
+    let firstRefusal = null;
+    const pending = [];
+    // A login every 25 ms, until one is refused or 20 s pass: faster than the one thread
+    // serves them, so the queue grows and its oldest request ages.
+    while (firstRefusal === null && Date.now() - t0 < 20000) {
+      pending.push(
+        fetch(`${s.base}/login`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body, redirect: 'manual' }).then(
+          async (r) => {
+            await r.arrayBuffer();
+            if (r.status === 503 && firstRefusal === null) firstRefusal = { at: Date.now() - t0, retry: r.headers.get('retry-after') };
+            return r.status;
+          },
+        ),
+      );
+      await sleep(25);
+    }
+    const statuses = await Promise.all(pending);
+    assert.ok(firstRefusal, `no 503 in 20 s of queued logins (${statuses.length} sent)`);
+    assert.ok(firstRefusal.at >= 1000, `refused after ${firstRefusal.at} ms, before the oldest could wait 1 s`);
+    assert.match(firstRefusal.retry || '', /^\d+$/);
+    assert.ok(statuses.every((x) => x === 303 || x === 503), `unexpected statuses: ${[...new Set(statuses)]}`);
+    assert.ok(statuses.includes(303), 'no login was served');
+    const r = await fetch(`${s.base}/healthz`);
+    assert.equal(r.status, 200, 'served again once the queue is drained');
+  });
+
+  test('its value is checked at start', async () => {
+    for (const bad of ['0', '61', 'x']) {
+      const r = spawnSync(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:1', '--max-wait', bad], { encoding: 'utf8' });
+      assert.notEqual(r.status, 0, `--max-wait ${bad} refused`);
+      assert.match(r.stderr, /--max-wait is a number of seconds from 1 to 60/);
     }
   });
 });
