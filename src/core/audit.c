@@ -205,6 +205,52 @@ value_text(sqlite3_value *v)
         return s ? s : "";
 }
 
+/* The last entry of the chain (id 0 and the genesis hash when there is none). Read by a
+ * statement of its own, not in the SQL that appends: an INSERT that reads its own table
+ * first copies the rows it writes into a temporary B-tree, one opened and freed per audited
+ * write (with the subquery that read the head, a fifth of an import's time). */
+static int
+chain_head(sqlite3_context *ctx, long long *id, char hash[AUDIT_HASH_HEX])
+{
+        struct db *db = sqlite3_user_data(ctx);
+        sqlite3_stmt *st =
+            db_stmt(db, "SELECT id, hash FROM main.audit_log ORDER BY id DESC LIMIT 1");
+        int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+        *id = 0;
+        snprintf(hash, AUDIT_HASH_HEX, "%s", AUDIT_GENESIS);
+        if (rc == SQLITE_ROW) {
+                *id = sqlite3_column_int64(st, 0);
+                snprintf(hash, AUDIT_HASH_HEX, "%s", value_text(sqlite3_column_value(st, 1)));
+        }
+        if (st)
+                sqlite3_reset(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+                sqlite3_result_error(ctx, "audit: the chain's head cannot be read", -1);
+                return -1;
+        }
+        return 0;
+}
+
+static void
+sql_audit_next_id(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+        (void)argc, (void)argv;
+        long long id;
+        char hash[AUDIT_HASH_HEX];
+        if (chain_head(ctx, &id, hash) == 0)
+                sqlite3_result_int64(ctx, id + 1);
+}
+
+static void
+sql_audit_prev_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+        (void)argc, (void)argv;
+        long long id;
+        char hash[AUDIT_HASH_HEX];
+        if (chain_head(ctx, &id, hash) == 0)
+                sqlite3_result_text(ctx, hash, -1, SQLITE_TRANSIENT);
+}
+
 /* audit_hash(id, at, user_id, login, ip, action, entity, entity_id, detail, prev_hash) */
 static void
 sql_audit_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -224,6 +270,259 @@ sql_audit_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         char out[AUDIT_HASH_HEX];
         audit_hash(&e, value_text(argv[9]), out);
         sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
+}
+
+/* ---- the diff of a row's SQL values (the triggers' fast path) ---- */
+
+/* audit_changes gives the detail audit_diff would give for json_object(...) of the same
+ * values, byte for byte (the audit pages, the API and the hash chain read it), without
+ * writing and parsing JSON per row. So it follows both trips of the old path: SQLite's
+ * json_object on the way in, jansson's parse and dump on the way out. */
+
+/* jansson's check of UTF-8 (strict: no overlong forms, no surrogates, nothing past
+ * U+10FFFF), which json_loads applies to every string. */
+static int
+utf8_valid(const unsigned char *s, int n)
+{
+        for (int i = 0; i < n;) {
+                unsigned char u = s[i];
+                if (u < 0x80) {
+                        i++;
+                        continue;
+                }
+                int len = u >= 0xC2 && u <= 0xDF   ? 2
+                          : u >= 0xE0 && u <= 0xEF ? 3
+                          : u >= 0xF0 && u <= 0xF4 ? 4
+                                                   : 0;
+                if (len == 0 || i + len > n)
+                        return 0;
+                long cp = u & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
+                for (int k = 1; k < len; k++) {
+                        if (s[i + k] < 0x80 || s[i + k] > 0xBF)
+                                return 0;
+                        cp = (cp << 6) | (s[i + k] & 0x3F);
+                }
+                if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || (len == 3 && cp < 0x800) ||
+                    (len == 4 && cp < 0x10000))
+                        return 0;
+                i += len;
+        }
+        return 1;
+}
+
+/* One column value as the JSON path saw it. */
+struct jval {
+        int type; /* SQLITE_NULL, SQLITE_INTEGER, SQLITE_FLOAT or SQLITE_TEXT */
+        sqlite3_int64 i;
+        json_t *real; /* the parsed number, as jansson held it */
+        const unsigned char *s;
+        int n;
+};
+
+/* Reads v. Returns 0; 1 when json_loads would have refused the whole object (then no
+ * entry is written, as before); -1 when json_object would have failed the statement. */
+static int
+jval_read(sqlite3_value *v, struct jval *out)
+{
+        memset(out, 0, sizeof(*out));
+        out->type = v ? sqlite3_value_type(v) : SQLITE_NULL;
+        switch (out->type) {
+        case SQLITE_NULL:
+                return 0;
+        case SQLITE_INTEGER:
+                out->i = sqlite3_value_int64(v);
+                return 0;
+        case SQLITE_FLOAT: {
+                /* json_object's own format, then jansson's reading of it ("Inf" is refused). */
+                char num[64];
+                sqlite3_snprintf(sizeof(num), num, "%!0.15g", sqlite3_value_double(v));
+                out->real = json_loads(num, JSON_DECODE_ANY, NULL);
+                return json_is_real(out->real) ? 0 : 1;
+        }
+        case SQLITE_TEXT:
+                out->s = sqlite3_value_text(v);
+                out->n = sqlite3_value_bytes(v);
+                if (out->s == NULL)
+                        return -1;
+                /* json_loads refuses \u0000 and invalid UTF-8. */
+                if (memchr(out->s, 0, (size_t)out->n) || !utf8_valid(out->s, out->n))
+                        return 1;
+                return 0;
+        default:
+                return -1; /* "JSON cannot hold BLOB values" */
+        }
+}
+
+static void
+jval_clear(struct jval *v)
+{
+        json_decref(v->real);
+        v->real = NULL;
+}
+
+/* json_equal of the two values as jansson held them. */
+static int
+jval_equal(const struct jval *a, const struct jval *b)
+{
+        if (a->type != b->type)
+                return 0;
+        switch (a->type) {
+        case SQLITE_INTEGER:
+                return a->i == b->i;
+        case SQLITE_FLOAT:
+                return json_real_value(a->real) == json_real_value(b->real);
+        case SQLITE_TEXT:
+                return a->n == b->n && memcmp(a->s, b->s, (size_t)a->n) == 0;
+        default:
+                return 1;
+        }
+}
+
+static int
+jval_has_value(const struct jval *v)
+{
+        return v->type != SQLITE_NULL && !(v->type == SQLITE_TEXT && v->n == 0);
+}
+
+/* A JSON string as json_dumps writes it: only '"', '\\' and controls escaped, the rest as
+ * UTF-8, unescaped ('/' included). */
+static void
+put_json_string(sqlite3_str *o, const unsigned char *s, int n)
+{
+        static const char hexd[] = "0123456789ABCDEF";
+        sqlite3_str_appendchar(o, 1, '"');
+        int run = 0;
+        for (int i = 0; i < n; i++) {
+                unsigned char c = s[i];
+                if (c >= 0x20 && c != '"' && c != '\\')
+                        continue;
+                if (i > run)
+                        sqlite3_str_append(o, (const char *)s + run, i - run);
+                run = i + 1;
+                char esc[7] = {'\\', 0};
+                switch (c) {
+                case '"':
+                case '\\':
+                        esc[1] = (char)c;
+                        break;
+                case '\b':
+                        esc[1] = 'b';
+                        break;
+                case '\f':
+                        esc[1] = 'f';
+                        break;
+                case '\n':
+                        esc[1] = 'n';
+                        break;
+                case '\r':
+                        esc[1] = 'r';
+                        break;
+                case '\t':
+                        esc[1] = 't';
+                        break;
+                default:
+                        memcpy(esc + 1, "u00", 3);
+                        esc[4] = hexd[c >> 4];
+                        esc[5] = hexd[c & 15];
+                        break;
+                }
+                sqlite3_str_appendall(o, esc);
+        }
+        if (n > run)
+                sqlite3_str_append(o, (const char *)s + run, n - run);
+        sqlite3_str_appendchar(o, 1, '"');
+}
+
+static int
+put_jval(sqlite3_str *o, const struct jval *v)
+{
+        switch (v->type) {
+        case SQLITE_INTEGER:
+                sqlite3_str_appendf(o, "%lld", v->i);
+                return 0;
+        case SQLITE_FLOAT: {
+                char *num = json_dumps(v->real, JSON_ENCODE_ANY | JSON_COMPACT);
+                if (num == NULL)
+                        return 1; /* as json_dumps failing did: no entry */
+                sqlite3_str_appendall(o, num);
+                free(num);
+                return 0;
+        }
+        case SQLITE_TEXT:
+                put_json_string(o, v->s, v->n);
+                return 0;
+        default:
+                sqlite3_str_appendall(o, "null");
+                return 0;
+        }
+}
+
+/* audit_changes(shape, name, [before,] [after,] ...): the detail of one row's write. shape
+ * is the kind ('i'nsert: name and NEW value per column; 'u'pdate: name, OLD, NEW; 'd'elete:
+ * name, OLD) then one mark per column: '*' for a secret (its value arrives as hex), '-'
+ * otherwise. NULL when nothing changed. */
+static void
+sql_audit_changes(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+        const char *shape = argc > 0 ? (const char *)sqlite3_value_text(argv[0]) : NULL;
+        char kind = shape ? shape[0] : 0;
+        int per = kind == 'u' ? 3 : 2;
+        int n = shape ? (int)strlen(shape) - 1 : 0;
+        if ((kind != 'i' && kind != 'u' && kind != 'd') || argc != 1 + per * n) {
+                sqlite3_result_error(ctx, "audit_changes: malformed call", -1);
+                return;
+        }
+        sqlite3_str *o = sqlite3_str_new(sqlite3_context_db_handle(ctx));
+        struct jval b = {0}, a = {0};
+        int listed = 0, rc = 0;
+        for (int i = 0; i < n && rc >= 0; i++) {
+                sqlite3_value **col = argv + 1 + per * i;
+                /* After a refusal, read on only for a BLOB, which json_object failed on. */
+                int r = jval_read(kind == 'i' ? NULL : col[1], &b);
+                int r2 = jval_read(kind == 'u' ? col[2] : kind == 'i' ? col[1] : NULL, &a);
+                if (r < 0 || r2 < 0)
+                        rc = -1;
+                else if (r > 0 || r2 > 0)
+                        rc = 1;
+                int skip = rc != 0 || (kind == 'u' ? jval_equal(&b, &a)
+                                                   : !jval_has_value(kind == 'i' ? &a : &b));
+                if (!skip) {
+                        const unsigned char *name = sqlite3_value_text(col[0]);
+                        sqlite3_str_appendall(o, listed++ ? "," : "{\"changes\":{");
+                        put_json_string(o, name, sqlite3_value_bytes(col[0]));
+                        sqlite3_str_appendall(o, ":[");
+                        if (shape[1 + i] == '*') {
+                                sqlite3_str_appendall(o, jval_has_value(&b) ? "\"***\"," : "null,");
+                                sqlite3_str_appendall(o, jval_has_value(&a) ? "\"***\"" : "null");
+                        } else {
+                                rc = put_jval(o, &b);
+                                sqlite3_str_appendchar(o, 1, ',');
+                                if (rc == 0)
+                                        rc = put_jval(o, &a);
+                        }
+                        sqlite3_str_appendchar(o, 1, ']');
+                }
+                jval_clear(&b);
+                jval_clear(&a);
+        }
+        if (rc == 0 && listed)
+                sqlite3_str_appendall(o, "}}");
+        if (sqlite3_str_errcode(o) == SQLITE_NOMEM) {
+                sqlite3_free(sqlite3_str_finish(o));
+                sqlite3_result_error_nomem(ctx);
+                return;
+        }
+        int len = sqlite3_str_length(o);
+        char *out = sqlite3_str_finish(o);
+        if (rc < 0) {
+                sqlite3_result_error(ctx, "JSON cannot hold BLOB values", -1);
+        } else if (rc > 0 || !listed) {
+                sqlite3_result_null(ctx);
+        } else {
+                sqlite3_result_text(ctx, out, len, sqlite3_free);
+                return;
+        }
+        sqlite3_free(out);
 }
 
 /* ---- triggers ---- */
@@ -295,20 +594,53 @@ put_row_object(struct buf *b, const char *row, const char *const *cols, const in
         return 0;
 }
 
-/* The part every trigger and audit_event share: compute the next id and the previous hash,
- * then insert with the hash of the whole entry. */
+/* audit_changes('shape', 'col', OLD."col", NEW."col", ...) for one kind of write (the
+ * fast path, see sql_audit_changes). Returns -1 when the call would pass more arguments
+ * than SQLite allows a function (127): the table then takes the json_object path. */
+static int
+put_row_changes(struct buf *b, char kind, const char *before, const char *after,
+                const char *const *cols, const int *hex, int n)
+{
+        int per = 1 + (before != NULL) + (after != NULL);
+        if (1 + per * n > 127)
+                return -1;
+        buf_printf(b, "audit_changes('%c", kind);
+        for (int i = 0; i < n; i++)
+                buf_putc(b, audit_column_is_secret(cols[i]) ? '*' : '-');
+        buf_putc(b, '\'');
+        const char *rows[2] = {before, after};
+        for (int i = 0; i < n; i++) {
+                buf_puts(b, ",'");
+                buf_puts(b, cols[i]); /* schema names hold no quote: checked by the caller */
+                buf_putc(b, '\'');
+                for (int r = 0; r < 2; r++) {
+                        if (rows[r] == NULL)
+                                continue;
+                        buf_puts(b, hex[i] ? ",hex(" : ",");
+                        buf_puts(b, rows[r]);
+                        buf_putc(b, '.');
+                        put_ident(b, cols[i]);
+                        if (hex[i])
+                                buf_putc(b, ')');
+                }
+        }
+        buf_putc(b, ')');
+        return 0;
+}
+
+/* The part every trigger and audit_event share: take the next id and the previous hash,
+ * then insert with the hash of the whole entry. The LIMIT keeps v a subquery of its own
+ * (SQLite does not flatten a subquery with a LIMIT into a query with a WHERE): flattened,
+ * each use of v.detail called the diff again, four times a row. */
 #define AUDIT_INSERT_HEAD                                                                          \
         "INSERT INTO audit_log (id, at, user_id, login, ip, action, entity, entity_id,"            \
         " detail, prev_hash, hash)"                                                                \
         " SELECT v.id, v.at, v.uid, v.login, v.ip, v.action, v.entity, v.eid, v.detail,"           \
         " v.prev, audit_hash(v.id, v.at, v.uid, v.login, v.ip, v.action, v.entity, v.eid,"         \
         " v.detail, v.prev)"                                                                       \
-        " FROM (SELECT COALESCE(l.id, 0) + 1 AS id, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') AS at,"  \
+        " FROM (SELECT audit_next_id() AS id, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') AS at,"        \
         " audit_user() AS uid, audit_login() AS login, audit_ip() AS ip,"
-#define AUDIT_INSERT_TAIL                                                                          \
-        " COALESCE(l.hash, '" AUDIT_GENESIS "') AS prev"                                           \
-        " FROM (SELECT 1) LEFT JOIN (SELECT id, hash FROM main.audit_log"                          \
-        " ORDER BY id DESC LIMIT 1) AS l) AS v WHERE v.detail IS NOT NULL"
+#define AUDIT_INSERT_TAIL " audit_prev_hash() AS prev LIMIT 1) AS v WHERE v.detail IS NOT NULL"
 
 static int
 create_triggers(struct db *db, struct arena *a, const char *table)
@@ -316,7 +648,7 @@ create_triggers(struct db *db, struct arena *a, const char *table)
         enum { MAXCOLS = 128 };
         const char *cols[MAXCOLS];
         int hex[MAXCOLS];
-        int n = 0;
+        int n = 0, names_utf8 = 1;
         sqlite3_stmt *st = db_stmt(db, "SELECT name, upper(type) FROM pragma_table_info(:t)");
         if (st == NULL || db_bind_text(st, ":t", table) != SQLITE_OK)
                 return -1;
@@ -331,6 +663,7 @@ create_triggers(struct db *db, struct arena *a, const char *table)
                         return -1;
                 }
                 cols[n] = arena_strdup(a, c);
+                names_utf8 &= utf8_valid((const unsigned char *)c, (int)strlen(c));
                 hex[n] = audit_column_is_secret(c) || (type && strstr(type, "BLOB"));
                 n++;
         }
@@ -353,8 +686,17 @@ create_triggers(struct db *db, struct arena *a, const char *table)
                 buf_puts(&b, kinds[k].action);
                 buf_puts(&b, "' AS action, '");
                 buf_puts(&b, table); /* a schema name without quotes: checked by the caller */
-                buf_printf(&b, "' AS entity, %s.rowid AS eid, audit_diff(",
+                buf_printf(&b, "' AS entity, %s.rowid AS eid, ",
                            kinds[k].after ? kinds[k].after : kinds[k].before);
+                /* Names jansson would refuse keep the old path, which records nothing. */
+                if (names_utf8 && put_row_changes(&b, kinds[k].action[0], kinds[k].before,
+                                                  kinds[k].after, cols, hex, n) == 0) {
+                        buf_puts(&b, " AS detail," AUDIT_INSERT_TAIL "; END");
+                        if (b.err || db_exec(db, buf_str(&b)) != 0)
+                                return -1;
+                        continue;
+                }
+                buf_puts(&b, "audit_diff(");
                 if (kinds[k].before) {
                         if (put_row_object(&b, kinds[k].before, cols, hex, n) != 0)
                                 goto too_wide;
@@ -391,7 +733,10 @@ audit_install(struct db *db)
             {"audit_user", 0, sql_audit_user, 0},
             {"audit_login", 0, sql_audit_login, 0},
             {"audit_ip", 0, sql_audit_ip, 0},
+            {"audit_next_id", 0, sql_audit_next_id, 0},
+            {"audit_prev_hash", 0, sql_audit_prev_hash, 0},
             {"audit_diff", 2, sql_audit_diff, SQLITE_DETERMINISTIC},
+            {"audit_changes", -1, sql_audit_changes, SQLITE_DETERMINISTIC},
             {"audit_hash", 10, sql_audit_hash, SQLITE_DETERMINISTIC},
         };
         for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++)

@@ -43,7 +43,10 @@ void audit_hash(const struct audit_entry *e, const char *prev_hash, char out[AUD
  * {"changes": {"col": [before, after]}} of the columns whose value differs, secret columns
  * (audit_column_is_secret) given as "***". before or after may be NULL (insert, delete; then
  * only the columns with a value are listed). Returns a malloc'd string, or NULL when nothing
- * changed or the input is not two JSON objects. */
+ * changed or the input is not two JSON objects. The triggers call the SQL function
+ * audit_changes instead, which gives the same detail byte for byte from the row's values
+ * without writing and parsing JSON (tests/unit/test_audit.c compares the two); this path
+ * stays for tables too wide for one function call (SQLite allows 127 arguments). */
 char *audit_diff(const char *before_json, const char *after_json);
 
 /* Column names whose values never enter the trail: hashes (password_hash...), secrets,
