@@ -22,49 +22,59 @@ CREATE TABLE coop_word (
 -- For the writes (a cooperative's own words) and for the second and later words of a query.
 CREATE INDEX coop_word_coop ON coop_word(coop_id, word);
 
+-- The words of a name: each word (k = 1), and for an Arabic word (U+0621 to U+064A) the same
+-- without its attached article or preposition (k = 2: وال بال كال فال when 2 letters stay, ال لل
+-- when 2 stay, و ل ب ف ك when 3 stay) and, after a preposition, with the article alone (k = 3:
+-- والطبيه as الطبيه, للنباتات as النباتات). One pass over the words, and OR chains rather than
+-- IN lists (an IN list is an ephemeral table built at each run of a trigger's statement):
+-- 20,000 inserts took 2.9 s in the sqlite3 shell, against 7.2 s with three passes and IN lists.
 CREATE TRIGGER coop_word_insert AFTER INSERT ON cooperative
 BEGIN
     INSERT OR IGNORE INTO coop_word (region_code, word, coop_id)
-    SELECT NEW.region_code, w, NEW.id FROM (
-        SELECT value AS w FROM json_each('[' || replace(json_quote(NEW.name_fold), ' ', '","') || ']')
-        UNION ALL
-        SELECT CASE
-            WHEN length(value) >= 5 AND substr(value, 1, 3) IN ('وال', 'بال', 'كال', 'فال')
-                THEN substr(value, 4)
-            WHEN length(value) >= 4 AND substr(value, 1, 2) IN ('ال', 'لل') THEN substr(value, 3)
-            WHEN length(value) >= 4 AND substr(value, 1, 1) IN ('و', 'ل', 'ب', 'ف', 'ك')
-                THEN substr(value, 2)
-        END FROM json_each('[' || replace(json_quote(NEW.name_fold), ' ', '","') || ']')
-        UNION ALL
-        SELECT CASE
-            WHEN length(value) >= 5 AND substr(value, 1, 3) IN ('وال', 'بال', 'كال', 'فال')
-                THEN substr(value, 2)
-            WHEN length(value) >= 4 AND substr(value, 1, 2) = 'لل' THEN 'ال' || substr(value, 3)
-        END FROM json_each('[' || replace(json_quote(NEW.name_fold), ' ', '","') || ']')
-    ) WHERE w IS NOT NULL AND w <> '';
+    SELECT NEW.region_code, CASE k.value
+        WHEN 1 THEN j.value
+        WHEN 2 THEN CASE -- without the article or preposition
+            WHEN length(j.value) >= 5 AND (substr(j.value, 1, 3) = 'وال' OR substr(j.value, 1, 3) = 'بال'
+                OR substr(j.value, 1, 3) = 'كال' OR substr(j.value, 1, 3) = 'فال') THEN substr(j.value, 4)
+            WHEN length(j.value) >= 4 AND (substr(j.value, 1, 2) = 'ال' OR substr(j.value, 1, 2) = 'لل')
+                THEN substr(j.value, 3)
+            WHEN length(j.value) >= 4 AND (substr(j.value, 1, 1) = 'و' OR substr(j.value, 1, 1) = 'ل'
+                OR substr(j.value, 1, 1) = 'ب' OR substr(j.value, 1, 1) = 'ف' OR substr(j.value, 1, 1) = 'ك')
+                THEN substr(j.value, 2)
+        END
+        ELSE CASE -- with the article alone
+            WHEN length(j.value) >= 5 AND (substr(j.value, 1, 3) = 'وال' OR substr(j.value, 1, 3) = 'بال'
+                OR substr(j.value, 1, 3) = 'كال' OR substr(j.value, 1, 3) = 'فال') THEN substr(j.value, 2)
+            WHEN length(j.value) >= 4 AND substr(j.value, 1, 2) = 'لل' THEN 'ال' || substr(j.value, 3)
+        END
+    END AS w, NEW.id
+    FROM json_each('[' || replace(json_quote(NEW.name_fold), ' ', '","') || ']') j, json_each('[1, 2, 3]') k
+    WHERE (k.value = 1 OR unicode(j.value) BETWEEN 1569 AND 1610) AND w IS NOT NULL AND w <> '';
 END;
 
 CREATE TRIGGER coop_word_update AFTER UPDATE OF name_fold, region_code ON cooperative
 BEGIN
     DELETE FROM coop_word WHERE coop_id = OLD.id;
     INSERT OR IGNORE INTO coop_word (region_code, word, coop_id)
-    SELECT NEW.region_code, w, NEW.id FROM (
-        SELECT value AS w FROM json_each('[' || replace(json_quote(NEW.name_fold), ' ', '","') || ']')
-        UNION ALL
-        SELECT CASE
-            WHEN length(value) >= 5 AND substr(value, 1, 3) IN ('وال', 'بال', 'كال', 'فال')
-                THEN substr(value, 4)
-            WHEN length(value) >= 4 AND substr(value, 1, 2) IN ('ال', 'لل') THEN substr(value, 3)
-            WHEN length(value) >= 4 AND substr(value, 1, 1) IN ('و', 'ل', 'ب', 'ف', 'ك')
-                THEN substr(value, 2)
-        END FROM json_each('[' || replace(json_quote(NEW.name_fold), ' ', '","') || ']')
-        UNION ALL
-        SELECT CASE
-            WHEN length(value) >= 5 AND substr(value, 1, 3) IN ('وال', 'بال', 'كال', 'فال')
-                THEN substr(value, 2)
-            WHEN length(value) >= 4 AND substr(value, 1, 2) = 'لل' THEN 'ال' || substr(value, 3)
-        END FROM json_each('[' || replace(json_quote(NEW.name_fold), ' ', '","') || ']')
-    ) WHERE w IS NOT NULL AND w <> '';
+    SELECT NEW.region_code, CASE k.value
+        WHEN 1 THEN j.value
+        WHEN 2 THEN CASE -- without the article or preposition
+            WHEN length(j.value) >= 5 AND (substr(j.value, 1, 3) = 'وال' OR substr(j.value, 1, 3) = 'بال'
+                OR substr(j.value, 1, 3) = 'كال' OR substr(j.value, 1, 3) = 'فال') THEN substr(j.value, 4)
+            WHEN length(j.value) >= 4 AND (substr(j.value, 1, 2) = 'ال' OR substr(j.value, 1, 2) = 'لل')
+                THEN substr(j.value, 3)
+            WHEN length(j.value) >= 4 AND (substr(j.value, 1, 1) = 'و' OR substr(j.value, 1, 1) = 'ل'
+                OR substr(j.value, 1, 1) = 'ب' OR substr(j.value, 1, 1) = 'ف' OR substr(j.value, 1, 1) = 'ك')
+                THEN substr(j.value, 2)
+        END
+        ELSE CASE -- with the article alone
+            WHEN length(j.value) >= 5 AND (substr(j.value, 1, 3) = 'وال' OR substr(j.value, 1, 3) = 'بال'
+                OR substr(j.value, 1, 3) = 'كال' OR substr(j.value, 1, 3) = 'فال') THEN substr(j.value, 2)
+            WHEN length(j.value) >= 4 AND substr(j.value, 1, 2) = 'لل' THEN 'ال' || substr(j.value, 3)
+        END
+    END AS w, NEW.id
+    FROM json_each('[' || replace(json_quote(NEW.name_fold), ' ', '","') || ']') j, json_each('[1, 2, 3]') k
+    WHERE (k.value = 1 OR unicode(j.value) BETWEEN 1569 AND 1610) AND w IS NOT NULL AND w <> '';
 END;
 
 CREATE TRIGGER coop_word_delete AFTER DELETE ON cooperative
@@ -74,24 +84,22 @@ END;
 
 -- The cooperatives already recorded.
 INSERT OR IGNORE INTO coop_word (region_code, word, coop_id)
-SELECT c.region_code, j.value, c.id
-FROM cooperative c, json_each('[' || replace(json_quote(c.name_fold), ' ', '","') || ']') j
-WHERE j.value <> ''
-UNION ALL
-SELECT c.region_code, CASE
-    WHEN length(j.value) >= 5 AND substr(j.value, 1, 3) IN ('وال', 'بال', 'كال', 'فال')
-        THEN substr(j.value, 4)
-    WHEN length(j.value) >= 4 AND substr(j.value, 1, 2) IN ('ال', 'لل') THEN substr(j.value, 3)
-    WHEN length(j.value) >= 4 AND substr(j.value, 1, 1) IN ('و', 'ل', 'ب', 'ف', 'ك')
-        THEN substr(j.value, 2)
-END AS w, c.id
-FROM cooperative c, json_each('[' || replace(json_quote(c.name_fold), ' ', '","') || ']') j
-WHERE w IS NOT NULL
-UNION ALL
-SELECT c.region_code, CASE
-    WHEN length(j.value) >= 5 AND substr(j.value, 1, 3) IN ('وال', 'بال', 'كال', 'فال')
-        THEN substr(j.value, 2)
-    WHEN length(j.value) >= 4 AND substr(j.value, 1, 2) = 'لل' THEN 'ال' || substr(j.value, 3)
-END AS w, c.id
-FROM cooperative c, json_each('[' || replace(json_quote(c.name_fold), ' ', '","') || ']') j
-WHERE w IS NOT NULL;
+    SELECT c.region_code, CASE k.value
+        WHEN 1 THEN j.value
+        WHEN 2 THEN CASE -- without the article or preposition
+            WHEN length(j.value) >= 5 AND (substr(j.value, 1, 3) = 'وال' OR substr(j.value, 1, 3) = 'بال'
+                OR substr(j.value, 1, 3) = 'كال' OR substr(j.value, 1, 3) = 'فال') THEN substr(j.value, 4)
+            WHEN length(j.value) >= 4 AND (substr(j.value, 1, 2) = 'ال' OR substr(j.value, 1, 2) = 'لل')
+                THEN substr(j.value, 3)
+            WHEN length(j.value) >= 4 AND (substr(j.value, 1, 1) = 'و' OR substr(j.value, 1, 1) = 'ل'
+                OR substr(j.value, 1, 1) = 'ب' OR substr(j.value, 1, 1) = 'ف' OR substr(j.value, 1, 1) = 'ك')
+                THEN substr(j.value, 2)
+        END
+        ELSE CASE -- with the article alone
+            WHEN length(j.value) >= 5 AND (substr(j.value, 1, 3) = 'وال' OR substr(j.value, 1, 3) = 'بال'
+                OR substr(j.value, 1, 3) = 'كال' OR substr(j.value, 1, 3) = 'فال') THEN substr(j.value, 2)
+            WHEN length(j.value) >= 4 AND substr(j.value, 1, 2) = 'لل' THEN 'ال' || substr(j.value, 3)
+        END
+    END AS w, c.id
+    FROM cooperative c, json_each('[' || replace(json_quote(c.name_fold), ' ', '","') || ']') j, json_each('[1, 2, 3]') k
+    WHERE (k.value = 1 OR unicode(j.value) BETWEEN 1569 AND 1610) AND w IS NOT NULL AND w <> '';
