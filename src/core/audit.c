@@ -773,6 +773,44 @@ done:
         return rc;
 }
 
+int
+audit_suspend(struct db *db)
+{
+        audit_set_enabled(db, 0);
+        struct arena *a = arena_new();
+        int rc = -1;
+        const char *names[1024];
+        int n = 0;
+        sqlite3_stmt *st = db_stmt(db, "SELECT name FROM temp.sqlite_schema WHERE type = 'trigger'"
+                                       " AND name LIKE 'audit\\_%' ESCAPE '\\'");
+        if (st == NULL)
+                goto done;
+        while (sqlite3_step(st) == SQLITE_ROW && n < 1024)
+                names[n++] = arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
+        sqlite3_reset(st);
+        for (int i = 0; i < n; i++) {
+                struct buf b;
+                buf_init(&b, a, 4096);
+                buf_puts(&b, "DROP TRIGGER temp.");
+                put_ident(&b, names[i]);
+                if (b.err || db_exec(db, buf_str(&b)) != 0)
+                        goto done;
+        }
+        rc = 0;
+done:
+        arena_free(a);
+        return rc;
+}
+
+int
+audit_resume(struct db *db)
+{
+        if (audit_install(db) != 0)
+                return -1;
+        audit_set_enabled(db, 1);
+        return 0;
+}
+
 /* ---- events ---- */
 
 int

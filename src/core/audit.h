@@ -57,6 +57,12 @@ int audit_column_is_secret(const char *column);
 void audit_set_actor(struct db *db, long long user_id, const char *login, const char *ip);
 /* Turns the recording of writes off (bulk demo generation) or back on. */
 void audit_set_enabled(struct db *db, int on);
+/* For bulk generation: turns recording off and drops the connection's audit triggers, so that
+ * a write runs no trigger program (an idle one still costs a frame and makes SQLite keep a
+ * journal of the statement); audit_resume makes them again and turns recording on. Inside
+ * the caller's transaction, a rollback restores the triggers. Return 0 or -1. */
+int audit_suspend(struct db *db);
+int audit_resume(struct db *db);
 
 /* Appends one event in its own transaction, or in the caller's when one is open. detail is
  * a JSON object or NULL. Returns 0 or -1. */
