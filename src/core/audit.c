@@ -720,6 +720,8 @@ too_wide:
         return -1;
 }
 
+static int install_triggers(struct db *db);
+
 int
 audit_install(struct db *db)
 {
@@ -749,7 +751,13 @@ audit_install(struct db *db)
                 }
         if (db->actor.login[0] == '\0')
                 audit_set_actor(db, 0, "system", "");
+        return install_triggers(db);
+}
 
+/* The triggers of every audited table. */
+static int
+install_triggers(struct db *db)
+{
         struct arena *a = arena_new();
         int rc = -1;
         sqlite3_stmt *st = db_stmt(db, "SELECT name FROM main.sqlite_schema WHERE type = 'table'"
@@ -805,7 +813,9 @@ done:
 int
 audit_resume(struct db *db)
 {
-        if (audit_install(db) != 0)
+        /* The triggers only: SQLite refuses to register a function again while a statement
+         * of the connection is active. */
+        if (install_triggers(db) != 0)
                 return -1;
         audit_set_enabled(db, 1);
         return 0;
