@@ -10,7 +10,11 @@
 #include "fault.h"
 
 #define ARENA_BLOCK 16384
-#define ARENA_ALIGN 16
+/* An arena's first block is small: every connection with a request in progress holds one,
+ * and most requests (a JSON detail, a 503, a redirect) need no more; the page that needs more
+ * grows by ARENA_BLOCK. With 1,000 connections this is 12 MB less. */
+#define ARENA_FIRST_BLOCK 4096
+#define ARENA_ALIGN       16
 
 struct block {
         struct block *next;
@@ -58,11 +62,12 @@ xstrdup(const char *s)
         return p;
 }
 
-/* Returns a new block, or NULL when memory is exhausted. */
+/* Returns a new block of at least min bytes and at least grain, or NULL when memory is
+ * exhausted. */
 static struct block *
-block_new(size_t min)
+block_new(size_t min, size_t grain)
 {
-        size_t size = min > ARENA_BLOCK ? min : ARENA_BLOCK;
+        size_t size = min > grain ? min : grain;
         if (size > SIZE_MAX - sizeof(struct block))
                 return NULL;
         struct block *b = malloc(sizeof(struct block) + size);
@@ -78,7 +83,7 @@ struct arena *
 arena_new(void)
 {
         struct arena *a = xmalloc(sizeof(*a));
-        a->head = block_new(0);
+        a->head = block_new(0, ARENA_FIRST_BLOCK);
         a->fail = NULL;
         if (a->head == NULL)
                 oom();
@@ -142,7 +147,7 @@ arena_alloc(struct arena *a, size_t n)
         size_t need = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
         struct block *b = a->head;
         if (b->size - b->used < need) {
-                b = block_new(need);
+                b = block_new(need, ARENA_BLOCK);
                 if (b == NULL)
                         arena_fail(a);
                 b->next = a->head;
