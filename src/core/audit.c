@@ -12,6 +12,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "text.h"
 #include "db.h"
 #include "log.h"
 
@@ -279,37 +280,6 @@ sql_audit_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
  * writing and parsing JSON per row. So it follows both trips of the old path: SQLite's
  * json_object on the way in, jansson's parse and dump on the way out. */
 
-/* jansson's check of UTF-8 (strict: no overlong forms, no surrogates, nothing past
- * U+10FFFF), which json_loads applies to every string. */
-static int
-utf8_valid(const unsigned char *s, int n)
-{
-        for (int i = 0; i < n;) {
-                unsigned char u = s[i];
-                if (u < 0x80) {
-                        i++;
-                        continue;
-                }
-                int len = u >= 0xC2 && u <= 0xDF   ? 2
-                          : u >= 0xE0 && u <= 0xEF ? 3
-                          : u >= 0xF0 && u <= 0xF4 ? 4
-                                                   : 0;
-                if (len == 0 || i + len > n)
-                        return 0;
-                long cp = u & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
-                for (int k = 1; k < len; k++) {
-                        if (s[i + k] < 0x80 || s[i + k] > 0xBF)
-                                return 0;
-                        cp = (cp << 6) | (s[i + k] & 0x3F);
-                }
-                if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || (len == 3 && cp < 0x800) ||
-                    (len == 4 && cp < 0x10000))
-                        return 0;
-                i += len;
-        }
-        return 1;
-}
-
 /* One column value as the JSON path saw it. */
 struct jval {
         int type; /* SQLITE_NULL, SQLITE_INTEGER, SQLITE_FLOAT or SQLITE_TEXT */
@@ -345,7 +315,8 @@ jval_read(sqlite3_value *v, struct jval *out)
                 if (out->s == NULL)
                         return -1;
                 /* json_loads refuses \u0000 and invalid UTF-8. */
-                if (memchr(out->s, 0, (size_t)out->n) || !utf8_valid(out->s, out->n))
+                if (memchr(out->s, 0, (size_t)out->n) ||
+                    !text_wellformed_utf8((const char *)out->s, (size_t)out->n))
                         return 1;
                 return 0;
         default:
@@ -663,7 +634,7 @@ create_triggers(struct db *db, struct arena *a, const char *table)
                         return -1;
                 }
                 cols[n] = arena_strdup(a, c);
-                names_utf8 &= utf8_valid((const unsigned char *)c, (int)strlen(c));
+                names_utf8 &= text_wellformed_utf8(c, strlen(c)); /* json_loads' check */
                 hex[n] = audit_column_is_secret(c) || (type && strstr(type, "BLOB"));
                 n++;
         }

@@ -169,6 +169,12 @@ db_bind_text(sqlite3_stmt *st, const char *name, const char *value)
 }
 
 int
+db_has_param(sqlite3_stmt *st, const char *name)
+{
+        return sqlite3_bind_parameter_index(st, name) > 0;
+}
+
+int
 db_bind_int(sqlite3_stmt *st, const char *name, long long value)
 {
         int i = param_index(st, name);

@@ -46,6 +46,9 @@ int db_bind_int(sqlite3_stmt *st, const char *name, long long value);
 int db_bind_null(sqlite3_stmt *st, const char *name);
 /* Binds n bytes of value as a BLOB (copied); NULL value binds NULL. */
 int db_bind_blob(sqlite3_stmt *st, const char *name, const void *value, size_t n);
+/* 1 when the statement has the parameter name: for statements of several shapes that leave out
+ * what they do not need (binding a name that is not in the SQL is a bug, and asserts). */
+int db_has_param(sqlite3_stmt *st, const char *name);
 
 /* Copies column i (text; NULL gives "") into the arena. */
 char *db_col_text(struct arena *a, sqlite3_stmt *st, int i);

@@ -83,6 +83,20 @@ text_valid_utf8(const char *s, size_t len)
         return 1;
 }
 
+int
+text_wellformed_utf8(const char *s, size_t len)
+{
+        const unsigned char *p = (const unsigned char *)s;
+        UChar32 c;
+
+        if (s == NULL)
+                return 0;
+        for (size_t i = 0, n; i < len; i += n)
+                if ((n = utf8_next(p + i, len - i, &c)) == 0)
+                        return 0;
+        return 1;
+}
+
 size_t
 text_length(const char *s)
 {

@@ -9,6 +9,9 @@ struct arena;
 /* Returns 1 when s[0..len) is well-formed UTF-8 with no NUL and no C0 control other than
  * tab, LF and CR; 0 otherwise. */
 int text_valid_utf8(const char *s, size_t len);
+/* Returns 1 when s[0..len) is well-formed UTF-8 (no overlong form, no surrogate, nothing past
+ * U+10FFFF), whatever the characters, NUL and controls included; 0 otherwise. */
+int text_wellformed_utf8(const char *s, size_t len);
 
 /* Returns the number of code points of the valid UTF-8 string s. */
 size_t text_length(const char *s);

@@ -145,7 +145,7 @@ shape_of(const struct coop_filter *f)
 static void
 bind_some(sqlite3_stmt *st, const char *name, const char *value)
 {
-        if (sqlite3_bind_parameter_index(st, name) > 0)
+        if (db_has_param(st, name))
                 db_bind_text(st, name, value ? value : "");
 }
 
@@ -161,7 +161,7 @@ bind_filter(sqlite3_stmt *st, const struct scope *scope, const struct coop_filte
         bind_some(st, ":legal_from", f->legal_from);
         bind_some(st, ":legal_to", f->legal_to);
         bind_some(st, ":q", f->q_raw);
-        if (sqlite3_bind_parameter_index(st, ":w1") > 0)
+        if (db_has_param(st, ":w1"))
                 store_bind_words(st, f->q, a);
 }
 

@@ -117,7 +117,7 @@ bind_filter(sqlite3_stmt *st, const struct scope *scope, const struct person_fil
             struct arena *a)
 {
         store_bind_scope(st, scope);
-        if (sqlite3_bind_parameter_index(st, ":region"))
+        if (db_has_param(st, ":region"))
                 db_bind_text(st, ":region", f->region ? f->region : "");
         db_bind_text(st, ":province", f->province ? f->province : "");
         db_bind_text(st, ":sex", f->sex ? f->sex : "");
@@ -273,7 +273,7 @@ bind_person(sqlite3_stmt *st, const struct person *p, const char *fold,
         db_bind_text(st, ":birth_date", p->birth_date ? p->birth_date : "");
         db_bind_text(st, ":phone", p->phone ? p->phone : "");
         const struct person_nid *n = nid;
-        if (sqlite3_bind_parameter_index(st, ":nid_keep"))
+        if (db_has_param(st, ":nid_keep"))
                 db_bind_int(st, ":nid_keep", n == NULL);
         db_bind_blob(st, ":nid_box", n && n->has ? n->box : NULL, n ? n->box_len : 0);
         db_bind_blob(st, ":nid_hash", n && n->has ? n->hash : NULL, SECRET_HASH_BYTES);

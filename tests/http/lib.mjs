@@ -1,6 +1,6 @@
 // lib.mjs: shared helpers for the black-box HTTP tests of murafiq.
 // Node 18+ only built-ins: child_process, fs, os, net, path, url; global fetch.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -746,4 +746,12 @@ export async function newTokenId(db, login = 'viewer') {
   const id = Number(list.stdout.split('\t')[0]);
   if (!(id > 0)) throw new Error(`token list: ${list.stdout}`);
   return id;
+}
+
+/** Runs SQL on db with the sqlite3 shell (a hand edit, or a look the API does not give); returns
+ * its output, trimmed. Throws when the shell fails. */
+export function sqlite(db, query) {
+  const r = spawnSync('sqlite3', [db, query], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`sqlite3 exited ${r.status}: ${r.stderr}`);
+  return r.stdout.trim();
 }

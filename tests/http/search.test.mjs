@@ -3,7 +3,6 @@
 // sqlite3 shell), and that an older database gets its index at the upgrade.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import {
   apiAll,
   cleanupDirs,
@@ -12,6 +11,7 @@ import {
   makeDemoDb,
   provinceOf,
   setupServer,
+  sqlite as sql,
   startServer,
   tempDir,
   tokenClient,
@@ -30,12 +30,6 @@ after(async () => {
   if (env && env.server.exited() === null) await env.server.stop();
   cleanupDirs();
 });
-
-function sql(db, query) {
-  const r = spawnSync('sqlite3', [db, query], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-}
 
 async function create(over) {
   const r = await admin.api('POST', '/api/v1/cooperatives', coopData(over));
@@ -184,7 +178,7 @@ describe('the index follows every write', () => {
     sql(
       db,
       'DROP TRIGGER coop_word_insert; DROP TRIGGER coop_word_update; DROP TRIGGER coop_word_delete;' +
-        ' DROP TABLE coop_word; DELETE FROM schema_migration WHERE version = 15;',
+        ' DROP VIEW coop_word_source; DROP TABLE coop_word; DELETE FROM schema_migration WHERE version = 15;',
     );
     const server = await startServer(db);
     try {

@@ -2,8 +2,7 @@
 // (CLI and admin page); session lifetimes are set with serve --session-idle/--session-max.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { Client, cleanupDirs, loggedIn, run, runOk, setupServer, startServer } from './lib.mjs';
+import { Client, cleanupDirs, loggedIn, run, runOk, setupServer, sqlite as sql, startServer } from './lib.mjs';
 
 let env;
 let adminPage;
@@ -17,12 +16,6 @@ after(async () => {
   if (env && env.server.exited() === null) await env.server.stop();
   cleanupDirs();
 });
-
-function sql(db, query) {
-  const r = spawnSync('sqlite3', [db, query], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-}
 
 async function create(login, extra = []) {
   const r = await runOk(['token', 'create', '--db', env.db, '--login', login, ...extra]);
