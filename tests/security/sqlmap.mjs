@@ -160,7 +160,7 @@ async function setup() {
   await login(session0, 'admin');
   const mem = await session0.postForm(`/people/${person.id}/memberships`, [['register_number', coop.register_number], ['role', 'member']]);
   if (mem.status !== 303) throw new Error(`membership: ${mem.status}`);
-  Object.assign(ids, { viewer: uid.viewer, evaluator1: uid.evaluator1, coop: coop.id, register: coop.register_number, person: person.id, org: org.id, program: program.id, tranche: tranche.id, call: call.id, ran: ran.id, app: app.id, letter: app2.id, run: run.id, draw: draw.id, user: user.id, admin: uid.admin, coach: uid.coach });
+  Object.assign(ids, { viewer: uid.viewer, evaluator1: uid.evaluator1, coop: coop.id, register: coop.register_number, person: person.id, org: org.id, program: program.id, tranche: tranche.id, call: call.id, ran: ran.id, app: app.id, letter: app2.id, run: run.id, draw: draw.id, user: user.id, userLogin: user.login, admin: uid.admin, coach: uid.coach });
   // The register of processing activities (law 09-08) comes with its rows.
   const proc = await admin.api('GET', '/api/v1/processing');
   if (proc.status === 200 && proc.json().items.length) ids.processing = proc.json().items[0].id;
@@ -199,6 +199,15 @@ const SAMPLE_BY_ROUTE = {
   'POST /api/v1/applications/{id}/evaluators/remove': { evaluator_id: () => ids.evaluator1 },
 };
 
+/** The login of the account whose new password a route sets. */
+const NEW_PASSWORD_OF = {
+  'POST /admin/users': () => sample('login', ''),
+  'POST /api/v1/users': () => sample('login', ''),
+  'POST /admin/users/{id}/password': () => ids.userLogin,
+  'POST /api/v1/users/{id}/password': () => ids.userLogin,
+  'POST /account/password': () => 'admin',
+};
+
 /** A plausible value, so that the request gets as far as the handler's SQL. */
 function sample(name, key) {
   const own = SAMPLE_BY_ROUTE[key]?.[name];
@@ -221,6 +230,12 @@ function sample(name, key) {
   if (n === 'email') return 'test@example.ma';
   if (n === 'website') return 'https://example.ma';
   if (/^(version|id|number|count|total|target|sessions|months|weight|score|min_score|seats|select_count|members_\w+|\w+_year|target_\w+|disagreement_gap)$/.test(n)) return '1';
+  // A new password is weighed by cracklib before anything else reads it, and cracklib's verdict
+  // on "…' AND 4417=4417 AND 'x'='x" can turn on sqlmap's random digits: a difference that is
+  // not SQL, which sqlmap's boolean test then reads as one. A new password that holds its
+  // account's login is refused by that rule first, whatever sqlmap appends.
+  const owner = NEW_PASSWORD_OF[key];
+  if (owner && /^password(_confirm)?$/.test(n)) return `wrong-password-for-sqlmap-${owner()}`;
   if (/password/.test(n)) return 'wrong-password-for-sqlmap';
   return 'test';
 }
