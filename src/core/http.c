@@ -675,6 +675,43 @@ add_common_headers(struct MHD_Response *resp, struct request *req)
                 MHD_add_response_header(resp, "X-Murafiq-Fault-Fired", "1");
 }
 
+/* A request and what the worker hands back to the I/O thread. req comes first: a struct
+ * request * of an exchange is the exchange. */
+struct exchange {
+        struct request req;
+        struct MHD_Response *response; /* made by the worker, queued once resumed */
+        double queued_ms;
+        int streaming;     /* the response reads the arena until it is sent */
+        int released;      /* the arena is freed: only the fields below remain */
+        char log_user[64]; /* for the completion's log line */
+        char log_path[256];
+};
+
+/* Frees the request's arena once its response is made. libmicrohttpd holds its own copy of
+ * the body and headers, and a response may wait long to be sent when a thousand connections
+ * share two I/O threads: the arena's page, rows and forms would wait with it. A stream reads
+ * its arena until the end, so it keeps it. What the completion logs is kept in ex. */
+static void
+exchange_release(struct exchange *ex)
+{
+        struct request *req = &ex->req;
+        if (ex->released || ex->streaming)
+                return;
+        snprintf(ex->log_path, sizeof(ex->log_path), "%s", req->path);
+        snprintf(ex->log_user, sizeof(ex->log_user), "%s", req->user ? req->user->login : "-");
+        json_decref(req->json);
+        arena_free(req->arena);
+        /* What the I/O thread still reads; the rest is zeroed, so that a late use of the
+         * arena's pointers fails loudly. */
+        struct request kept = {.conn = req->conn,
+                               .status = req->status,
+                               .method = req->method,
+                               .started_ms = req->started_ms,
+                               .path = ex->log_path};
+        *req = kept;
+        ex->released = 1;
+}
+
 /* Builds the response of a handled request (on the thread that ran its handler). NULL when
  * libmicrohttpd could not allocate it: the connection is then closed. */
 static struct MHD_Response *
@@ -686,6 +723,7 @@ make_response(struct request *req)
                 struct stream *st = xmalloc(sizeof(*st));
                 *st = *req->stream;
                 req->stream = NULL;
+                ((struct exchange *)req)->streaming = 1;
                 resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32768, stream_read, st,
                                                          stream_free);
                 if (resp == NULL) {
@@ -719,6 +757,7 @@ queue_response(struct request *req, struct MHD_Response *resp)
                 return MHD_NO;
         enum MHD_Result r = MHD_queue_response(req->conn, (unsigned)req->status, resp);
         MHD_destroy_response(resp);
+        exchange_release((struct exchange *)req);
         return r;
 }
 
@@ -782,14 +821,6 @@ client_address(struct request *req)
  * the same 503 instead of running: its client has most likely given up, and a server coming
  * out of overload first drains such requests at the cost of a 503 each, not of a handler.
  */
-
-/* A request and what the worker hands back to the I/O thread. req comes first: a struct
- * request * of an exchange is the exchange. */
-struct exchange {
-        struct request req;
-        struct MHD_Response *response; /* made by the worker, queued once resumed */
-        double queued_ms;
-};
 
 /* Every open connection, for the header deadline and the connection limit. */
 struct conn_state {
@@ -997,6 +1028,7 @@ work_main(void *arg)
                 if (ex->response == NULL) /* out of memory in libmicrohttpd: close */
                         ex->response =
                             MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+                exchange_release(ex);
                 MHD_resume_connection(ex->req.conn);
         }
 }
@@ -1009,8 +1041,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
         struct request *req = *con_cls;
         if (req == NULL) {
                 struct arena *a = arena_new();
-                struct exchange *ex = arena_alloc(a, sizeof(*ex));
-                memset(ex, 0, sizeof(*ex));
+                struct exchange *ex = xcalloc(1, sizeof(*ex)); /* outlives the arena */
                 req = &ex->req;
                 req->arena = a;
                 req->conn = conn;
@@ -1050,6 +1081,13 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
                 }
                 return MHD_YES;
         }
+        struct exchange *ex = (struct exchange *)req;
+        if (ex->response) /* back from a worker (resumed); its arena is freed already */
+                return queue_response(req, take_response(ex));
+        if (ex->released) { /* answered early (503): the rest of the body is dropped */
+                *upload_size = 0;
+                return MHD_YES;
+        }
         if (*upload_size > 0) {
                 req->body_bytes += *upload_size;
                 if (req->body_bytes > config->max_body)
@@ -1065,9 +1103,6 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
                 MHD_destroy_post_processor(req->post_processor);
                 req->post_processor = NULL;
         }
-        struct exchange *ex = (struct exchange *)req;
-        if (ex->response) /* back from a worker (resumed) */
-                return queue_response(req, take_response(ex));
         /* Assets need no database: answered here, without a worker. */
         if (req->method == METHOD_GET && strncmp(req->path, "/assets/", 8) == 0) {
                 handle(req);
@@ -1092,11 +1127,19 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         struct MHD_Response *unsent = take_response((struct exchange *)req);
         if (unsent) /* made by a worker for a connection that closed meanwhile */
                 MHD_destroy_response(unsent);
+        struct exchange *ex = (struct exchange *)req;
+        exchange_release(ex);
         static const char *const mnames[] = {"GET", "POST", "PATCH", "OTHER"};
         log_info("%s %s %d %.1fms %s", mnames[req->method], req->path, req->status,
-                 now_ms() - req->started_ms, req->user ? req->user->login : "-");
-        json_decref(req->json);
-        arena_free(req->arena);
+                 now_ms() - req->started_ms,
+                 ex->released ? ex->log_user
+                 : req->user  ? req->user->login
+                              : "-");
+        if (!ex->released) { /* a stream's arena lives to the end */
+                json_decref(req->json);
+                arena_free(req->arena);
+        }
+        free(ex);
         *con_cls = NULL;
 }
 
