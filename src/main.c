@@ -107,8 +107,9 @@ key_file_path(const char *opt, const char *db_path, char *buf, size_t cap)
 }
 
 /* Makes the key file the process's key, checks it against db (recording it at the first use)
- * and encrypts the plain national ID numbers of a database from an earlier version. For every
- * command that reads or writes people. Prints one line and returns -1 on failure. */
+ * and encrypts the plain national ID numbers and second factor secrets of a database from an
+ * earlier version. For every command that reads or writes people or serves logins. Prints one line
+ * and returns -1 on failure. */
 static int
 use_key_file(const char *cmd, struct db *db, const char *key_opt, const char *db_path)
 {
@@ -149,16 +150,26 @@ use_key_file(const char *cmd, struct db *db, const char *key_opt, const char *db
                         "murafiq %s: encrypted %lld national ID numbers that an earlier version "
                         "stored in plain text\n",
                         cmd, sealed);
+        if (mfa_store_seal_plain(db, &sealed) != STORE_OK) {
+                fprintf(stderr, "murafiq %s: encrypting the second factors' secrets failed\n", cmd);
+                return -1;
+        }
+        if (sealed > 0)
+                fprintf(stderr,
+                        "murafiq %s: encrypted %lld second factor secrets that an earlier version "
+                        "stored in plain text\n",
+                        cmd, sealed);
         return 0;
 }
 
 static const char key_help[] =
     "usage: murafiq key create --db PATH [--key-file KEY]\n"
-    "Creates the key file that encrypts the national ID numbers (32 random bytes, mode\n"
-    "0600): KEY, else $MURAFIQ_KEY_FILE, else PATH.key; an existing file is never replaced.\n"
-    "murafiq init makes one with every new database: this is for a database made by an\n"
-    "earlier version, whose plain numbers are then encrypted at the next serve or demo.\n"
-    "Back the key file up apart from the database: without it the numbers cannot be read.\n";
+    "Creates the key file that encrypts the national ID numbers and the second factors'\n"
+    "secrets (32 random bytes, mode 0600): KEY, else $MURAFIQ_KEY_FILE, else PATH.key; an\n"
+    "existing file is never replaced. murafiq init makes one with every new database: this\n"
+    "is for a database made by an earlier version, whose plain numbers and secrets are then\n"
+    "encrypted at the next serve or demo. Back the key file up apart from the database:\n"
+    "without it the numbers cannot be read and the second factors must be reset.\n";
 
 static int
 cmd_key(int argc, char **argv)

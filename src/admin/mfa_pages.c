@@ -161,7 +161,7 @@ security_page(struct request *req, const struct errs *e, const char *notice)
                                        "on: the other pages stay closed until then."));
         html_raw_trusted(b, "</section>");
 
-        if (st.enrolling && !st.enabled) {
+        if (st.enrolling && !st.enabled && st.secret) { /* else it is drawn again */
                 setup_section(req, &st, e);
         } else if (!st.enabled) {
                 html_printf(b, "<section class=\"panel\"><h2>%s</h2><p>%s</p>",

@@ -6,6 +6,7 @@
 #include "core/arena.h"
 #include "core/db.h"
 #include "core/log.h"
+#include "core/secret.h"
 
 static int
 step_done(struct db *db, sqlite3_stmt *st)
@@ -28,6 +29,47 @@ finish(struct db *db, int rc)
         return rc;
 }
 
+/* The TOTP secret is sealed with the key file, like national ID numbers: a copy of the
+ * database alone (a backup, a stolen disk) then gives no one the codes of an account. An
+ * earlier version stored it as text; mfa_store_seal_plain encrypts those. */
+
+/* The secret of column i: opened when sealed (a BLOB), as is when text from an earlier version;
+ * NULL when it does not open with the process's key. */
+static const char *
+secret_column(struct arena *a, sqlite3_stmt *st, int i, long long user_id)
+{
+        if (sqlite3_column_type(st, i) != SQLITE_BLOB)
+                return db_col_text(a, st, i);
+        const void *box = sqlite3_column_blob(st, i);
+        size_t n = (size_t)sqlite3_column_bytes(st, i);
+        const struct secret_key *k = secret_key_process();
+        char *out = n >= SECRET_BOX_OVERHEAD ? arena_alloc(a, n - SECRET_BOX_OVERHEAD + 1) : NULL;
+        if (k == NULL || out == NULL || secret_open(k, box, n, out) < 0) {
+                log_error("user %lld: the second factor's secret does not open with %s", user_id,
+                          k ? "this key file (another key, or altered data)" : "no key file");
+                return NULL;
+        }
+        return out;
+}
+
+/* Binds secret, sealed with the process's key, to :s; -1 without a key. */
+static int
+bind_sealed(sqlite3_stmt *st, const char *secret, struct arena *a)
+{
+        const struct secret_key *k = secret_key_process();
+        size_t len = strlen(secret);
+        if (k == NULL || len > SECRET_TEXT_MAX) {
+                log_error("second factor: %s", k ? "secret too long" : "no key file loaded");
+                return -1;
+        }
+        unsigned char *box = arena_alloc(a, len + SECRET_BOX_OVERHEAD);
+        size_t n = secret_seal(k, secret, len, box);
+        if (n == 0)
+                return -1;
+        db_bind_blob(st, ":s", box, n);
+        return 0;
+}
+
 int
 mfa_store_get(struct db *db, long long user_id, struct arena *a, struct mfa_state *out)
 {
@@ -42,7 +84,7 @@ mfa_store_get(struct db *db, long long user_id, struct arena *a, struct mfa_stat
         db_bind_int(st, ":u", user_id);
         int rc = sqlite3_step(st);
         if (rc == SQLITE_ROW) {
-                out->secret = db_col_text(a, st, 0);
+                out->secret = secret_column(a, st, 0, user_id);
                 out->enabled = db_col_int(st, 1) != 0;
                 out->enrolling = !out->enabled;
                 out->confirmed_at = db_col_text(a, st, 2);
@@ -79,9 +121,77 @@ mfa_store_begin(struct db *db, long long user_id, const char *secret, struct are
         if (st == NULL)
                 return finish(db, STORE_ERROR);
         db_bind_int(st, ":u", user_id);
-        db_bind_text(st, ":s", secret);
+        if (bind_sealed(st, secret, a) != 0) {
+                sqlite3_reset(st);
+                return finish(db, STORE_ERROR);
+        }
         db_bind_text(st, ":now", db_now(a));
         return finish(db, step_done(db, st));
+}
+
+int
+mfa_store_seal_plain(struct db *db, long long *sealed)
+{
+        *sealed = 0;
+        struct arena *a = arena_new();
+        int rc = STORE_ERROR;
+        /* Freed cells are zeroed, so that no plain secret stays in the file's free space. */
+        if (db_exec(db, "PRAGMA secure_delete = ON") != 0 || db_begin(db) != 0)
+                goto done;
+        sqlite3_stmt *st =
+            db_stmt(db, "SELECT user_id, secret FROM user_totp WHERE typeof(secret) = 'text'");
+        if (st == NULL)
+                goto fail;
+        size_t n = 0, cap = 16;
+        long long *ids = arena_alloc(a, cap * sizeof(*ids));
+        const char **plain = arena_alloc(a, cap * sizeof(*plain));
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+                if (n == cap) {
+                        long long *i2 = arena_alloc(a, 2 * cap * sizeof(*ids));
+                        const char **p2 = arena_alloc(a, 2 * cap * sizeof(*plain));
+                        memcpy(i2, ids, n * sizeof(*ids));
+                        memcpy(p2, plain, n * sizeof(*plain));
+                        ids = i2, plain = p2, cap *= 2;
+                }
+                ids[n] = db_col_int(st, 0);
+                plain[n++] = db_col_text(a, st, 1);
+        }
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) {
+                rc = STORE_ERROR;
+                goto fail;
+        }
+        rc = STORE_OK;
+        for (size_t i = 0; rc == STORE_OK && i < n; i++) {
+                st = db_stmt(db, "UPDATE user_totp SET secret = :s WHERE user_id = :u");
+                if (st == NULL || bind_sealed(st, plain[i], a) != 0) {
+                        if (st)
+                                sqlite3_reset(st);
+                        rc = STORE_ERROR;
+                        break;
+                }
+                db_bind_int(st, ":u", ids[i]);
+                rc = step_done(db, st);
+        }
+        if (rc != STORE_OK)
+                goto fail;
+        if (db_commit(db) != 0) {
+                rc = STORE_ERROR;
+                goto fail;
+        }
+        *sealed = (long long)n;
+        db_exec(db, "PRAGMA secure_delete = OFF");
+        /* The old pages may still be in the main file until a checkpoint overwrites them, and
+         * in pages freed before: rewrite the file, as for national ID numbers. */
+        if (n > 0 && (db_exec(db, "VACUUM") != 0 || db_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)")))
+                rc = STORE_ERROR;
+        goto done;
+fail:
+        db_rollback(db);
+done:
+        db_exec(db, "PRAGMA secure_delete = OFF");
+        arena_free(a);
+        return rc;
 }
 
 static int

@@ -14,7 +14,8 @@ struct db;
 struct mfa_state {
         int enabled;             /* confirmed: every login asks for a code */
         int enrolling;           /* a secret was drawn, no code confirmed it yet */
-        const char *secret;      /* base32, when enabled or enrolling (arena), else NULL */
+        const char *secret;      /* base32, when enabled or enrolling (arena), else NULL; NULL
+                                  * too when it does not open with the key file */
         long long last_step;     /* the last time step accepted */
         long long recovery_left; /* unused recovery codes */
         const char *confirmed_at;
@@ -23,8 +24,12 @@ struct mfa_state {
 /* Reads the state of user_id into *out (all zero when the user never started). */
 int mfa_store_get(struct db *db, long long user_id, struct arena *a, struct mfa_state *out);
 
-/* Starts (or starts again) the setup with a new secret. STORE_CONFLICT when the factor is on
- * already (it must be turned off first). */
+/* Encrypts with the process's key the secrets an earlier version stored as text (one
+ * transaction); *sealed is how many. */
+int mfa_store_seal_plain(struct db *db, long long *sealed);
+
+/* Starts (or starts again) the setup with a new secret, sealed with the process's key.
+ * STORE_CONFLICT when the factor is on already (it must be turned off first). */
 int mfa_store_begin(struct db *db, long long user_id, const char *secret, struct arena *a);
 
 /* The first right code: turns the factor on (from the setup's secret, STORE_CONFLICT when none

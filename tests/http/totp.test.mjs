@@ -5,6 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import { Client, base32Decode, cleanupDirs, htmlDecode, loggedIn, recoveryCodesOf, run, runOk, setupServer, startServer, tokenClient, totpCode, totpSecretOf, totpStep, uniqueWord } from './lib.mjs';
 
 // ---------------------------------------------------------------- TOTP in node
@@ -171,6 +172,54 @@ describe('enrolment', () => {
     // A second setup is refused while it is on.
     assert.equal((await c.postForm('/account/security/setup', {})).status, 409);
     assert.ok(Number(sql(`SELECT count(*) FROM audit_log WHERE action = 'second_factor_enabled' AND entity_id = ${u.id}`)) === 1, 'audited');
+  });
+});
+
+describe('the secret at rest', () => {
+  test('is sealed with the key file: the database holds a box, never the base32 secret or its bytes', async () => {
+    const u = await mkUser();
+    const { secret } = await enrol(u.login);
+    assert.equal(sql(`SELECT typeof(secret) FROM user_totp WHERE user_id = ${u.id}`), 'blob');
+    const hex = sql(`SELECT hex(secret) FROM user_totp WHERE user_id = ${u.id}`);
+    assert.equal(hex.length / 2, 32 + 40, 'the 32 characters, a 24-byte nonce and a 16-byte tag');
+    assert.ok(!hex.includes(Buffer.from(secret).toString('hex').toUpperCase()), 'not the base32 text');
+    assert.ok(!hex.includes(base32Decode(secret).toString('hex').toUpperCase()), 'not the key bytes');
+    // It still opens: the login's second step takes the code.
+    await awayFromBoundary();
+    const c = await fullLogin(u.login, secret, codeNow(secret));
+    assert.equal((await c.get('/cooperatives')).status, 200);
+  });
+
+  test('a secret stored as text by an earlier version is sealed at the next start, and still logs in', async () => {
+    const u = await mkUser();
+    const { secret } = await enrol(u.login);
+    // What an earlier version wrote: the base32 text itself.
+    sql(`UPDATE user_totp SET secret = '${secret}' WHERE user_id = ${u.id}`);
+    assert.equal(sql(`SELECT typeof(secret) FROM user_totp WHERE user_id = ${u.id}`), 'text');
+    // The running server reads it as it is (enrol used the step before the current one).
+    await awayFromBoundary();
+    let c = await fullLogin(u.login, secret, codeNow(secret));
+    assert.equal((await c.get('/cooperatives')).status, 200);
+    const again = await startServer(env.db);
+    try {
+      assert.match(again.log(), /encrypted [1-9]\d* second factor secrets that an earlier version stored in plain text/);
+      assert.equal(sql(`SELECT typeof(secret) FROM user_totp WHERE user_id = ${u.id}`), 'blob');
+      assert.equal(sql("SELECT count(*) FROM user_totp WHERE typeof(secret) = 'text'"), '0');
+      // Nor is the text left in the file's free pages or in the WAL.
+      for (const f of [env.db, `${env.db}-wal`]) {
+        if (fs.existsSync(f)) assert.ok(!fs.readFileSync(f).includes(Buffer.from(secret)), `${f} holds the plain secret`);
+      }
+      // The same factor opens from the box: the next step's code logs in.
+      c = new Client(again.base);
+      await c.get('/login');
+      const r = await c.postForm('/login', { login: u.login, password: PASSWORD, next: '/' });
+      assert.equal(r.location, '/login/totp');
+      const ok = await secondStep(c, codeNow(secret, 1));
+      assert.equal(ok.status, 303, ok.text.slice(0, 300));
+      assert.ok(ok.setCookies.some((k) => k.name === 'mq_session'));
+    } finally {
+      await again.stop();
+    }
   });
 });
 
