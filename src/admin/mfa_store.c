@@ -40,15 +40,11 @@ secret_column(struct arena *a, sqlite3_stmt *st, int i, long long user_id)
 {
         if (sqlite3_column_type(st, i) != SQLITE_BLOB)
                 return db_col_text(a, st, i);
-        const void *box = sqlite3_column_blob(st, i);
-        size_t n = (size_t)sqlite3_column_bytes(st, i);
-        const struct secret_key *k = secret_key_process();
-        char *out = n >= SECRET_BOX_OVERHEAD ? arena_alloc(a, n - SECRET_BOX_OVERHEAD + 1) : NULL;
-        if (k == NULL || out == NULL || secret_open(k, box, n, out) < 0) {
+        char *out =
+            secret_open_text(a, sqlite3_column_blob(st, i), (size_t)sqlite3_column_bytes(st, i));
+        if (out == NULL)
                 log_error("user %lld: the second factor's secret does not open with %s", user_id,
-                          k ? "this key file (another key, or altered data)" : "no key file");
-                return NULL;
-        }
+                          secret_unopened_why());
         return out;
 }
 
@@ -138,56 +134,46 @@ mfa_store_seal_plain(struct db *db, long long *sealed)
         /* Freed cells are zeroed, so that no plain secret stays in the file's free space. */
         if (db_exec(db, "PRAGMA secure_delete = ON") != 0 || db_begin(db) != 0)
                 goto done;
-        sqlite3_stmt *st =
-            db_stmt(db, "SELECT user_id, secret FROM user_totp WHERE typeof(secret) = 'text'");
-        if (st == NULL)
-                goto fail;
-        size_t n = 0, cap = 16;
-        long long *ids = arena_alloc(a, cap * sizeof(*ids));
-        const char **plain = arena_alloc(a, cap * sizeof(*plain));
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-                if (n == cap) {
-                        long long *i2 = arena_alloc(a, 2 * cap * sizeof(*ids));
-                        const char **p2 = arena_alloc(a, 2 * cap * sizeof(*plain));
-                        memcpy(i2, ids, n * sizeof(*ids));
-                        memcpy(p2, plain, n * sizeof(*plain));
-                        ids = i2, plain = p2, cap *= 2;
-                }
-                ids[n] = db_col_int(st, 0);
-                plain[n++] = db_col_text(a, st, 1);
-        }
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE) {
-                rc = STORE_ERROR;
-                goto fail;
-        }
-        rc = STORE_OK;
-        for (size_t i = 0; rc == STORE_OK && i < n; i++) {
-                st = db_stmt(db, "UPDATE user_totp SET secret = :s WHERE user_id = :u");
-                if (st == NULL || bind_sealed(st, plain[i], a) != 0) {
-                        if (st)
-                                sqlite3_reset(st);
-                        rc = STORE_ERROR;
+        /* One account at a time: sealed, it is no longer text (a one-time upgrade of a few
+         * rows, not a hot path). */
+        for (;;) {
+                sqlite3_stmt *st = db_stmt(db, "SELECT user_id, secret FROM user_totp"
+                                               " WHERE typeof(secret) = 'text' LIMIT 1");
+                if (st == NULL)
+                        goto fail;
+                int step = sqlite3_step(st);
+                long long id = step == SQLITE_ROW ? db_col_int(st, 0) : 0;
+                const char *plain = step == SQLITE_ROW ? db_col_text(a, st, 1) : NULL;
+                sqlite3_reset(st);
+                if (step == SQLITE_DONE)
                         break;
+                if (step != SQLITE_ROW)
+                        goto fail;
+                st = db_stmt(db, "UPDATE user_totp SET secret = :s WHERE user_id = :u");
+                if (st == NULL)
+                        goto fail;
+                db_bind_int(st, ":u", id);
+                if (bind_sealed(st, plain, a) != 0) {
+                        sqlite3_reset(st);
+                        goto fail;
                 }
-                db_bind_int(st, ":u", ids[i]);
-                rc = step_done(db, st);
+                if (step_done(db, st) != STORE_OK)
+                        goto fail;
+                (*sealed)++;
         }
-        if (rc != STORE_OK)
+        if (db_commit(db) != 0)
                 goto fail;
-        if (db_commit(db) != 0) {
-                rc = STORE_ERROR;
-                goto fail;
-        }
-        *sealed = (long long)n;
+        rc = STORE_OK;
         db_exec(db, "PRAGMA secure_delete = OFF");
         /* The old pages may still be in the main file until a checkpoint overwrites them, and
          * in pages freed before: rewrite the file, as for national ID numbers. */
-        if (n > 0 && (db_exec(db, "VACUUM") != 0 || db_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)")))
+        if (*sealed > 0 &&
+            (db_exec(db, "VACUUM") != 0 || db_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)")))
                 rc = STORE_ERROR;
         goto done;
 fail:
         db_rollback(db);
+        *sealed = 0;
 done:
         db_exec(db, "PRAGMA secure_delete = OFF");
         arena_free(a);

@@ -725,27 +725,41 @@ audit_install(struct db *db)
         return install_triggers(db);
 }
 
+/* The names sql lists (its first column; at most cap), copied into a: their count, or -1.
+ * Read whole before triggers are made or dropped, which changes the schema being read. */
+static int
+schema_names(struct db *db, struct arena *a, const char *sql, const char **out, int cap)
+{
+        sqlite3_stmt *st = db_stmt(db, sql);
+        if (st == NULL)
+                return -1;
+        int n = 0;
+        while (n < cap && sqlite3_step(st) == SQLITE_ROW)
+                if (sqlite3_column_text(st, 0))
+                        out[n++] = arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
+        sqlite3_reset(st);
+        return n;
+}
+
 /* The triggers of every audited table. */
 static int
 install_triggers(struct db *db)
 {
         struct arena *a = arena_new();
         int rc = -1;
-        sqlite3_stmt *st = db_stmt(db, "SELECT name FROM main.sqlite_schema WHERE type = 'table'"
-                                       " ORDER BY name");
-        if (st == NULL)
-                goto done;
         const char *tables[256];
-        int nt = 0;
-        while (sqlite3_step(st) == SQLITE_ROW && nt < 256) {
-                const char *t = (const char *)sqlite3_column_text(st, 0);
-                if (t && table_is_audited(t) && !strchr(t, '\'') && !strchr(t, '"'))
-                        tables[nt++] = arena_strdup(a, t);
-        }
-        sqlite3_reset(st);
-        for (int i = 0; i < nt; i++)
-                if (create_triggers(db, a, tables[i]) != 0)
+        int nt = schema_names(db, a,
+                              "SELECT name FROM main.sqlite_schema WHERE type = 'table'"
+                              " ORDER BY name",
+                              tables, 256);
+        if (nt < 0)
+                goto done;
+        for (int i = 0; i < nt; i++) {
+                const char *t = tables[i];
+                if (table_is_audited(t) && !strchr(t, '\'') && !strchr(t, '"') &&
+                    create_triggers(db, a, t) != 0)
                         goto done;
+        }
         rc = 0;
 done:
         arena_free(a);
@@ -759,14 +773,12 @@ audit_suspend(struct db *db)
         struct arena *a = arena_new();
         int rc = -1;
         const char *names[1024];
-        int n = 0;
-        sqlite3_stmt *st = db_stmt(db, "SELECT name FROM temp.sqlite_schema WHERE type = 'trigger'"
-                                       " AND name LIKE 'audit\\_%' ESCAPE '\\'");
-        if (st == NULL)
+        int n = schema_names(db, a,
+                             "SELECT name FROM temp.sqlite_schema WHERE type = 'trigger'"
+                             " AND name LIKE 'audit\\_%' ESCAPE '\\'",
+                             names, 1024);
+        if (n < 0)
                 goto done;
-        while (sqlite3_step(st) == SQLITE_ROW && n < 1024)
-                names[n++] = arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
-        sqlite3_reset(st);
         for (int i = 0; i < n; i++) {
                 struct buf b;
                 buf_init(&b, a, 4096);

@@ -690,12 +690,13 @@ struct exchange {
 /* Frees the request's arena once its response is made. libmicrohttpd holds its own copy of
  * the body and headers, and a response may wait long to be sent when a thousand connections
  * share two I/O threads: the arena's page, rows and forms would wait with it. A stream reads
- * its arena until the end, so it keeps it. What the completion logs is kept in ex. */
+ * its arena until the end, so it keeps it until at_end (the completion). What the completion
+ * logs is kept in ex. */
 static void
-exchange_release(struct exchange *ex)
+exchange_release(struct exchange *ex, int at_end)
 {
         struct request *req = &ex->req;
-        if (ex->released || ex->streaming)
+        if (ex->released || (ex->streaming && !at_end))
                 return;
         snprintf(ex->log_path, sizeof(ex->log_path), "%s", req->path);
         snprintf(ex->log_user, sizeof(ex->log_user), "%s", req->user ? req->user->login : "-");
@@ -757,7 +758,7 @@ queue_response(struct request *req, struct MHD_Response *resp)
                 return MHD_NO;
         enum MHD_Result r = MHD_queue_response(req->conn, (unsigned)req->status, resp);
         MHD_destroy_response(resp);
-        exchange_release((struct exchange *)req);
+        exchange_release((struct exchange *)req, 0);
         return r;
 }
 
@@ -1028,7 +1029,7 @@ work_main(void *arg)
                 if (ex->response == NULL) /* out of memory in libmicrohttpd: close */
                         ex->response =
                             MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-                exchange_release(ex);
+                exchange_release(ex, 0);
                 MHD_resume_connection(ex->req.conn);
         }
 }
@@ -1128,17 +1129,10 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         if (unsent) /* made by a worker for a connection that closed meanwhile */
                 MHD_destroy_response(unsent);
         struct exchange *ex = (struct exchange *)req;
-        exchange_release(ex);
+        exchange_release(ex, 1);
         static const char *const mnames[] = {"GET", "POST", "PATCH", "OTHER"};
         log_info("%s %s %d %.1fms %s", mnames[req->method], req->path, req->status,
-                 now_ms() - req->started_ms,
-                 ex->released ? ex->log_user
-                 : req->user  ? req->user->login
-                              : "-");
-        if (!ex->released) { /* a stream's arena lives to the end */
-                json_decref(req->json);
-                arena_free(req->arena);
-        }
+                 now_ms() - req->started_ms, ex->log_user);
         free(ex);
         *con_cls = NULL;
 }

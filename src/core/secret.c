@@ -9,6 +9,8 @@
 
 #include <sodium.h>
 
+#include "arena.h"
+
 _Static_assert(SECRET_KEY_BYTES == crypto_secretbox_KEYBYTES, "secretbox key size");
 _Static_assert(SECRET_KEY_BYTES == crypto_kdf_KEYBYTES, "kdf key size");
 _Static_assert(SECRET_NONCE_BYTES == crypto_secretbox_NONCEBYTES, "secretbox nonce size");
@@ -160,6 +162,23 @@ secret_open(const struct secret_key *k, const unsigned char *box, size_t n, char
         size_t len = n - SECRET_BOX_OVERHEAD;
         out[len] = '\0';
         return (long)len;
+}
+
+char *
+secret_open_text(struct arena *a, const void *box, size_t n)
+{
+        const struct secret_key *k = secret_key_process();
+        if (k == NULL || n < SECRET_BOX_OVERHEAD || n > SECRET_BOX_MAX)
+                return NULL;
+        char *out = arena_alloc(a, n - SECRET_BOX_OVERHEAD + 1);
+        return secret_open(k, box, n, out) < 0 ? NULL : out;
+}
+
+const char *
+secret_unopened_why(void)
+{
+        return secret_key_process() ? "this key file (another key, or altered data)"
+                                    : "no key file";
 }
 
 long

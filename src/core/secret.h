@@ -52,6 +52,12 @@ size_t secret_seal(const struct secret_key *k, const char *text, size_t len, uns
  * short or long, or does not open with k (another key, or altered bytes). */
 long secret_open(const struct secret_key *k, const unsigned char *box, size_t n, char *out);
 
+/* secret_open with the process's key into a text allocated in a. NULL when no key is loaded
+ * or the box does not open: the caller logs which record, with secret_unopened_why(). */
+struct arena;
+char *secret_open_text(struct arena *a, const void *box, size_t n);
+const char *secret_unopened_why(void);
+
 /* The normal form of an identifier typed by people: ASCII spaces, tabs, '-', '.' and '/'
  * dropped, ASCII letters uppercased, every other byte kept. Writes at most cap - 1 bytes and a
  * NUL into out; returns the length, or -1 when it does not fit. */

@@ -206,13 +206,10 @@ nid_open(struct arena *a, long long id, const void *box, size_t n)
 {
         if (box == NULL || n == 0)
                 return arena_strdup(a, "");
-        const struct secret_key *k = secret_key_process();
-        char *out = n >= SECRET_BOX_OVERHEAD ? arena_alloc(a, n - SECRET_BOX_OVERHEAD + 1) : NULL;
-        if (k == NULL || out == NULL || secret_open(k, box, n, out) < 0) {
+        char *out = secret_open_text(a, box, n);
+        if (out == NULL)
                 log_error("person %lld: the national ID number does not open with %s", id,
-                          k ? "this key file (another key, or altered data)" : "no key file");
-                return NULL;
-        }
+                          secret_unopened_why());
         return out;
 }
 
